@@ -51,5 +51,34 @@ if (HERE / "grading" / "preprocessors.py").is_file():
         "grading.preprocessors.OverwriteCells",
         "nbgrader.preprocessors.CheckCellMetadata",
     ]
+    # --- Students' code never runs next to the gradebook (grading/isolation, grading/verification.py) ---
+    # The notebook runs in a sandbox (Linux namespaces, its own user, resource limits: c.Sandbox below)
+    # instead of in nbgrader's own process; then the grader runs the notebook's tests itself, with the
+    # student's functions in a second sandbox, and its verdict replaces the in-notebook result where they
+    # differ (as a manual score, explained in the cell). Plain `nbgrader autograde` does all this too.
+    c.Autograde.autograde_preprocessors = [
+        "grading.preprocessors.SandboxedExecute",
+        "nbgrader.preprocessors.IgnorePattern",
+        "nbconvert.preprocessors.ClearMetadataPreprocessor",
+        "nbgrader.preprocessors.LimitOutput",
+        "nbgrader.preprocessors.SaveAutoGrades",
+        "nbgrader.preprocessors.AssignLatePenalties",
+        "nbgrader.preprocessors.CheckCellMetadata",
+        "grading.preprocessors.ApplyVerification",
+    ]
+# Feedback shows each test cell without its hidden tests: no student's code ever ran with them (the grader
+# runs them itself), so they stay unknown to students and can be used again next year. A failed hidden test
+# still explains itself in the feedback, in the grader's verdict under the cell.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+# The sandbox's limits, per sandboxed process (see grading/isolation/sandbox.py). Where Linux namespaces are
+# not available, grading refuses to start unless this is set to True (or `make autograde UNSANDBOXED=1`).
+c.Sandbox.memory_mb = 2048
+c.Sandbox.processes = 64
+c.Sandbox.notebook_timeout = 300
+c.Sandbox.unsandboxed = False
 # nbgrader's defaults stay for the rest, e.g. LimitOutput keeps at most 1000 lines of a cell's output, so
 # endless printing cannot fill the disk or the feedback page.

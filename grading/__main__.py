@@ -3,16 +3,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-import warnings
 
-from nbformat.validator import MissingIDFieldWarning
-from sqlalchemy.exc import SAWarning
-
-from .course import Course
+from .course import Course, quiet_warnings
 
 COMMANDS = {
     "assignments": "generate the student versions into exercises/ (nbgrader generate_assignment --force)",
-    "autograde": "grade every submission in submitted/, one at a time (nbgrader autograde)",
+    "autograde": "grade every submission in submitted/, in sandboxes, several students at once (nbgrader "
+                 "autograde, then the grader's own check of every test)",
     "feedback": "write feedback pages into feedback/ (nbgrader generate_feedback)",
     "grades": "export every student's score on every assignment to a CSV file (nbgrader export)",
     "report": "write the class report: score distributions, test pass rates, who needs attention",
@@ -25,25 +22,31 @@ def main(argv: list[str] | None = None) -> int:
                         help="the course directory (default: this repository)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands = {name: sub.add_parser(name, help=text, description=text) for name, text in COMMANDS.items()}
-    commands["autograde"].add_argument("--timeout", type=int, metavar="SECONDS",
-                                       help="time limit of each cell (default: Execute.timeout in "
-                                            "nbgrader_config.py)")
+    autograde = commands["autograde"]
+    autograde.add_argument("--timeout", type=int, metavar="SECONDS",
+                           help="time limit of each cell (default: Execute.timeout in nbgrader_config.py)")
+    autograde.add_argument("--notebook-timeout", type=int, metavar="SECONDS",
+                           help="time limit of a whole notebook (default: Sandbox.notebook_timeout)")
+    autograde.add_argument("--jobs", type=int, metavar="N",
+                           help="students graded at once (default: one per core)")
+    autograde.add_argument("--regrade", action="store_true",
+                           help="grade every submission again, also those graded since they last changed")
+    autograde.add_argument("--unsandboxed", action="store_true",
+                           help="where the sandbox is unavailable, grade without it: students' code then "
+                                "runs as you, and can read and change anything you can")
     for name in ("grades", "report"):
         commands[name].add_argument("--output", metavar="FILE", help="where to write it (default: "
                                     f"{'grades.csv' if name == 'grades' else 'grading_report.html'} "
                                     "in the course directory)")
     args = parser.parse_args(argv)
 
-    # Notebooks with a test cell put back lack nbformat's cell ids, which nbformat warns about on every
-    # write; the warning says nothing about the submission, and would break the progress lines.
-    warnings.filterwarnings("ignore", category=MissingIDFieldWarning)
-    # nbgrader's gradebook makes SQLAlchemy warn each time it records a student's first submission of an
-    # assignment; the submission is recorded all the same (nbgrader adds it to the session right after).
-    warnings.filterwarnings("ignore", message=r"Object of type <\w+> not in session", category=SAWarning)
+    quiet_warnings()
     try:
-        course = Course.open(args.course_dir, timeout=getattr(args, "timeout", None))
+        course = Course.open(args.course_dir, timeout=getattr(args, "timeout", None),
+                             notebook_timeout=getattr(args, "notebook_timeout", None),
+                             unsandboxed=getattr(args, "unsandboxed", False))
         return _run(args, course)
-    except (FileNotFoundError, ValueError, RuntimeError) as error:
+    except (FileNotFoundError, ValueError, RuntimeError) as error:  # SandboxUnavailableError too
         print(f"grading {args.command}: {error}", file=sys.stderr)
         return 1
 
@@ -55,7 +58,7 @@ def _run(args, course: Course) -> int:
         return 1 if generate_assignments(course) else 0
     if args.command == "autograde":
         from .autograde import autograde_class
-        autograde_class(course)
+        autograde_class(course, jobs=args.jobs, regrade=args.regrade)
         return 0
     if args.command == "feedback":
         from .steps import generate_feedback

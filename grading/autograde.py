@@ -1,13 +1,22 @@
-"""Autograde a whole class, one submission at a time, so that no submission can stop the others.
+"""Autograde a whole class, several students at once, so that no submission can stop the others.
 
 Each submission is first checked (see `checks`), then graded by its own run of nbgrader's ``Autograde``
-converter. Whatever goes wrong is caught, classified and logged, and every submission that could not be
-graded gets an explicit score of zero in the gradebook: no student's grade is ever silently missing.
+converter, whose kernel runs in a sandbox and whose test verdicts the grader checks itself
+(`grading.preprocessors`). Whatever goes wrong is caught, classified and logged, and every submission that
+could not be graded gets an explicit score of zero in the gradebook: no student's grade is ever silently
+missing. Students are shared out among grading processes; the journal (`grading.journal`) makes an
+interrupted run resumable.
 """
 from __future__ import annotations
 
+import concurrent.futures
+import ctypes
+import multiprocessing
+import os
+import queue
 import re
 import shutil
+import signal
 import sys
 import time
 from pathlib import Path
@@ -17,25 +26,51 @@ from nbgrader.api import Gradebook
 from nbgrader.converters import Autograde
 from nbgrader.utils import capture_log, temp_attrs
 
+from tqdm import tqdm
+
 from . import checks
-from .course import Course, quiet_logger
-from .gradebook import add_students, ensure_assignments, record_zero, submission_score
-from .records import Outcome, Problem, write_log
+from .course import CONFIG_FILE, Course, quiet_logger, quiet_warnings
+from .gradebook import add_students, ensure_assignments, graded_submissions, record_zero, submission_score
+from .isolation.sandbox import Sandbox, SandboxUnavailableError, check_available
+from .journal import Journal, fingerprint
+from .preprocessors import SECRET_FILE, ApplyVerification
+from .records import ROUTINE, Outcome, Problem, write_log
+from .verification import close_zygotes, course_secret
 
 # The problems that can leave a submission ungraded; the progress line names the first one.
 ZEROING = ("invalid", "renamed", "missing notebook", "crashed", "timeout", "failed")
 
 
-def autograde_class(course: Course, *, out=sys.stdout) -> list[Outcome]:
-    """Grade every student's submission of every assignment and write the grading log.
+def autograde_class(course: Course, *, jobs: int | None = None, regrade: bool = False,
+                    out=sys.stdout) -> list[Outcome]:
+    """Grade every student's submission of every assignment, several students at once, and write the log.
 
-    Prints one line per submission as it goes (``[12/150] alice/relu_basics ... 7/10 in 4.1 s``).
+    Students are shared out among `jobs` grading processes (default: one per core); each grades all of one
+    student's assignments in turn, in sandboxes of its own. Every finished submission goes into the journal
+    at once, so a run that is interrupted continues where it stopped when started again; a submission
+    already graded, whose files and assignment have not changed since, is not graded again unless
+    `regrade`. Prints a line per submission (with the time left) and, on a terminal, a progress bar.
 
     Returns
     -------
     list of Outcome
-        One per student and assignment, in the order graded.
+        One per student and assignment, sorted by student and assignment.
+
+    Raises
+    ------
+    SandboxUnavailableError
+        If students' code cannot be isolated here and unsandboxed grading was not accepted.
     """
+    sandbox = Sandbox(config=course.config)
+    reason = check_available(sandbox)
+    if reason is not None:
+        raise SandboxUnavailableError(
+            f"students' code cannot be isolated on this machine: {reason}. Fix that, or accept grading "
+            "without isolation (students' code then runs as you, and can read and change the gradebook and "
+            "the hidden tests): make autograde UNSANDBOXED=1, or python -m grading autograde --unsandboxed")
+    if sandbox.unsandboxed:
+        print("WARNING: grading WITHOUT the sandbox, as accepted (--unsandboxed): students' code runs as "
+              "you, next to the gradebook", file=out)
     assignments = course.assignments()
     if not assignments:
         raise FileNotFoundError(f"no assignment in {course.folder('source')}: nothing to grade against")
@@ -46,24 +81,155 @@ def autograde_class(course: Course, *, out=sys.stdout) -> list[Outcome]:
     for assignment in ensure_assignments(course, assignments):
         print(f"recorded {assignment} in the gradebook from {course.folder('source') / assignment}", file=out)
     add_students(course, students)
+    course_secret(course.root / SECRET_FILE)  # made here once, before the grading processes read it
 
+    journal = Journal(course.journal_file)
+    if regrade:
+        journal.clear()
+    settings = _settings_fingerprint(course)
+    known, graded_now = journal.latest(), graded_submissions(course)
+    outcomes: dict[tuple[str, str], Outcome] = {}
+    todo: dict[str, list[tuple[str, str]]] = {}
+    for student in students:
+        for assignment in assignments:
+            folder = course.folder("submitted") / student / assignment
+            if not folder.is_dir():
+                outcomes[student, assignment] = Outcome(student, assignment, "missing", problems=[
+                    Problem("missing", f"no folder {folder.relative_to(course.root)}")])
+                continue
+            digest = fingerprint(folder, course.folder("source") / assignment, extra=settings)
+            previous = known.get((student, assignment))
+            if previous and previous[0] == digest and (student, assignment) in graded_now:
+                outcomes[student, assignment] = previous[1]
+            else:
+                todo.setdefault(student, []).append((assignment, digest))
+    total = sum(map(len, todo.values()))
+    if not total:
+        print("nothing to grade: every submission was graded since it last changed (--regrade grades them "
+              "all again)", file=out)
+    elif outcomes:
+        print(f"{len(outcomes)} submissions need no grading (not submitted, or graded since they last "
+              f"changed); grading the other {total}", file=out)
     timeout = course.config.Execute.get("timeout", 30)
-    outcomes = []
-    total = len(students) * len(assignments)
-    for number, (assignment, student) in enumerate(
-            ((a, s) for a in assignments for s in students), start=1):
-        print(f"[{number}/{total}] {student}/{assignment} ...", end=" ", file=out, flush=True)
-        try:
-            outcome = grade_one(course, assignment, student, timeout)
-        except Exception as error:  # a fault of the grading itself must not stop the class either
-            _zero(course, assignment, student)
-            outcome = Outcome(student, assignment, "zero", problems=[Problem(
-                "failed", f"grading stopped with {type(error).__name__}: {error}"[:300])])
-        outcomes.append(outcome)
-        print(_describe(course, outcome), file=out, flush=True)
-    write_log(course.log_file, outcomes, timeout=timeout)
-    _print_summary(outcomes, course, out)
-    return outcomes
+    try:
+        for outcome, digest in _grade_in_parallel(course, todo, jobs or os.cpu_count() or 1, out):
+            journal.record(outcome, digest)
+            outcomes[outcome.student, outcome.assignment] = outcome
+    except KeyboardInterrupt:
+        done = sum(1 for key in outcomes if outcomes[key].status != "missing")
+        print(f"\ninterrupted: every submission graded so far is kept; run the same command again to grade "
+              f"the rest", file=out)
+        write_log(course.log_file, _sorted(outcomes), timeout=timeout)
+        raise
+    result = _sorted(outcomes)
+    write_log(course.log_file, result, timeout=timeout)
+    _print_summary(result, course, out)
+    return result
+
+
+def _sorted(outcomes: dict) -> list[Outcome]:
+    return [outcomes[key] for key in sorted(outcomes)]
+
+
+def _settings_fingerprint(course: Course) -> bytes:
+    """What else a grade depends on: the grading rules, and the grader's own code."""
+    parts = [CONFIG_FILE.read_bytes()]
+    parts += [path.read_bytes() for path in sorted(Path(__file__).parent.rglob("*.py"))]
+    return b"\0".join(parts)
+
+
+def _grade_in_parallel(course: Course, todo: dict[str, list[tuple[str, str]]], jobs: int, out):
+    """Yield (outcome, fingerprint) of each submission as it is graded, `jobs` students at a time."""
+    total = sum(map(len, todo.values()))
+    if not total:
+        return
+    jobs = max(1, min(jobs, len(todo)))
+    context = multiprocessing.get_context("spawn")
+    events = context.Manager().Queue()
+    slots = context.Manager().Queue()
+    for slot in range(jobs):
+        slots.put(slot)
+    start = time.monotonic()
+    bar = tqdm(total=total, unit="notebook", desc="grading", file=sys.stderr, disable=None, leave=False)
+    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_grader,
+                                                initargs=(str(course.root), _overrides(course), slots)) as pool:
+        # The largest shares first, so that no long student is left for last on one core.
+        pending = {pool.submit(_grade_student, student, work, events): student
+                   for student, work in sorted(todo.items(), key=lambda item: -len(item[1]))}
+        done = 0
+        while done < total:
+            try:
+                outcome, digest, line = events.get(timeout=1)
+            except queue.Empty:
+                _raise_failures(pending)
+                continue
+            done += 1
+            elapsed = time.monotonic() - start
+            left = elapsed / done * (total - done)
+            bar.update(1)
+            bar.write(f"[{done}/{total}] {line}" + (f"  (about {_duration(left)} left)" if done < total else ""),
+                      file=out)
+            yield outcome, digest
+        _raise_failures(pending)
+    bar.close()
+
+
+def _raise_failures(pending: dict) -> None:
+    for future, student in pending.items():
+        if future.done() and future.exception() is not None:
+            raise RuntimeError(f"the grading process of {student} failed: {future.exception()}")
+
+
+def _duration(seconds: float) -> str:
+    minutes, seconds = divmod(int(seconds + 0.5), 60)
+    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+
+
+def _overrides(course: Course) -> dict:
+    """The settings given on the command line, for the grading processes to apply alike."""
+    return {"timeout": course.config.Execute.get("timeout"),
+            "notebook_timeout": course.config.Sandbox.get("notebook_timeout"),
+            "unsandboxed": bool(course.config.Sandbox.get("unsandboxed", False))}
+
+
+_course: Course | None = None
+
+
+def _start_grader(root: str, overrides: dict, slots) -> None:
+    """Set up one grading process: its course, its sandbox user (slot), and death with the coordinator."""
+    global _course
+    _die_with_parent()
+    quiet_warnings()
+    course = Course.open(root, timeout=overrides["timeout"], notebook_timeout=overrides["notebook_timeout"],
+                         unsandboxed=overrides["unsandboxed"])
+    course.config.Sandbox.slot = slots.get()
+    _course = course
+
+
+def _die_with_parent() -> None:
+    """If the coordinator is killed, this grading process (and so its sandboxes) ends with it."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _grade_student(student: str, work: list[tuple[str, str]], events) -> None:
+    """Grade one student's submissions in turn, reporting each as it is done (in a grading process)."""
+    course = _course
+    timeout = course.config.Execute.get("timeout", 30)
+    try:
+        for assignment, digest in work:
+            try:
+                outcome = grade_one(course, assignment, student, timeout)
+            except Exception as error:  # a fault of the grading itself must not stop the class either
+                _zero(course, assignment, student)
+                outcome = Outcome(student, assignment, "zero", problems=[Problem(
+                    "failed", f"grading stopped with {type(error).__name__}: {error}"[:300])])
+            events.put((outcome, digest, f"{student}/{assignment} ... {_describe(course, outcome)}"))
+    finally:
+        close_zygotes()
 
 
 def grade_one(course: Course, assignment: str, student: str, timeout: float) -> Outcome:
@@ -80,11 +246,15 @@ def grade_one(course: Course, assignment: str, student: str, timeout: float) -> 
         return Outcome(student, assignment, "zero", time.perf_counter() - start, problems)
 
     coursedir = course.coursedir
+    ApplyVerification.results.clear()
     with temp_attrs(coursedir, assignment_id=assignment, student_id=student):
         app = Autograde(coursedir=coursedir, config=course.config, log=quiet_logger())
         app.force = True
         app.create_student = True
         result = capture_log(app)
+    problems += [Problem("hidden tests" if override.hidden and override.verified < override.in_notebook
+                         else "overridden", override.sentence())
+                 for *_, overrides in ApplyVerification.results for override in overrides]
     seconds = time.perf_counter() - start
     if not result["success"]:
         problems.append(_classify_failure(result.get("log", "") + result.get("error", "")))
@@ -137,12 +307,12 @@ def _describe(course: Course, outcome: Outcome) -> str:
     if outcome.status == "zero":
         reasons = [p.kind for p in outcome.problems if p.kind in ZEROING] or ["failed"]
         text = f"ZERO ({reasons[0]}) in {outcome.seconds:.1f} s"
-    kinds = sorted({p.kind for p in outcome.problems} - {"missing"})
+    kinds = sorted({p.kind for p in outcome.problems} - {"missing"} - ROUTINE)
     return text + (f"; check: {', '.join(kinds)}" if kinds and outcome.status != "zero" else "")
 
 
 def _print_summary(outcomes: list[Outcome], course: Course, out) -> None:
     counts = {status: sum(o.status == status for o in outcomes) for status in ("graded", "zero", "missing")}
-    flagged = sum(bool(o.problems) and o.status == "graded" for o in outcomes)
+    flagged = sum(any(p.kind not in ROUTINE for p in o.problems) and o.status == "graded" for o in outcomes)
     print(f"\n{counts['graded']} graded ({flagged} of them to check), {counts['zero']} scored zero, "
           f"{counts['missing']} not submitted. Log: {course.log_file}", file=out)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +42,8 @@ class Course:
     config: Config
 
     @classmethod
-    def open(cls, root: str | os.PathLike | None = None, *, timeout: int | None = None) -> "Course":
+    def open(cls, root: str | os.PathLike | None = None, *, timeout: int | None = None,
+             notebook_timeout: int | None = None, unsandboxed: bool = False) -> "Course":
         """The course at `root` (default: this repository), configured from ``nbgrader_config.py``.
 
         Parameters
@@ -50,6 +52,10 @@ class Course:
             The course directory; it must exist.
         timeout : int, optional
             Seconds each cell may run while autograding (``Execute.timeout``), instead of the configured one.
+        notebook_timeout : int, optional
+            Seconds a whole notebook may run (``Sandbox.notebook_timeout``), instead of the configured one.
+        unsandboxed : bool
+            Accept grading without the sandbox where it is unavailable (``Sandbox.unsandboxed``).
         """
         root = REPOSITORY if root is None else Path(root).resolve()
         if not root.is_dir():
@@ -60,6 +66,17 @@ class Course:
             if timeout <= 0:
                 raise ValueError(f"the cell timeout must be a positive number of seconds, got {timeout}")
             config.Execute.timeout = int(timeout)
+        if notebook_timeout is not None:
+            if notebook_timeout <= 0:
+                raise ValueError(f"the notebook timeout must be a positive number of seconds, got "
+                                 f"{notebook_timeout}")
+            config.Sandbox.notebook_timeout = int(notebook_timeout)
+        if unsandboxed:
+            config.Sandbox.unsandboxed = True
+        if "db_url" not in config.CourseDirectory:
+            # Several grading processes write the gradebook at once: a writer waits its turn for up to a
+            # minute instead of SQLite's default 5 s.
+            config.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}?timeout=60"
         _put_venv_on_path()
         return cls(root, config)
 
@@ -75,7 +92,7 @@ class Course:
     def has_gradebook(self) -> bool:
         """Whether the gradebook exists (opening a missing one would create an empty one)."""
         url = self.db_url
-        return not url.startswith("sqlite:///") or Path(url[len("sqlite:///"):]).is_file()
+        return not url.startswith("sqlite:///") or Path(url[len("sqlite:///"):].split("?")[0]).is_file()
 
     def folder(self, step: str) -> Path:
         """One of nbgrader's folders: `step` is ``"source"``, ``"release"``, ``"submitted"``, ``"autograded"``
@@ -108,12 +125,30 @@ class Course:
         return self.root / "grading_log.json"
 
     @property
+    def journal_file(self) -> Path:
+        """The journal of submissions graded so far, which lets an interrupted run continue."""
+        return self.root / "grading_journal.jsonl"
+
+    @property
     def grades_file(self) -> Path:
         return self.root / "grades.csv"
 
     @property
     def report_file(self) -> Path:
         return self.root / "grading_report.html"
+
+
+def quiet_warnings() -> None:
+    """Silence the warnings that say nothing about a submission, in this process (grading processes too)."""
+    from nbformat.validator import MissingIDFieldWarning  # noqa: PLC0415 -- nbformat is slow to import
+    from sqlalchemy.exc import SAWarning  # noqa: PLC0415
+
+    # Notebooks with a test cell put back lack nbformat's cell ids, which nbformat warns about on every
+    # write; the warning says nothing about the submission, and would break the progress lines.
+    warnings.filterwarnings("ignore", category=MissingIDFieldWarning)
+    # nbgrader's gradebook makes SQLAlchemy warn each time it records a student's first submission of an
+    # assignment; the submission is recorded all the same (nbgrader adds it to the session right after).
+    warnings.filterwarnings("ignore", message=r"Object of type <\w+> not in session", category=SAWarning)
 
 
 def quiet_logger(name: str = "grading.nbgrader") -> logging.Logger:

@@ -47,6 +47,14 @@ def add_students(course: Course, students: list[str]) -> None:
             gb.update_or_create_student(student)
 
 
+def graded_submissions(course: Course) -> set[tuple[str, str]]:
+    """(student, assignment) of every submission the gradebook holds."""
+    if not course.has_gradebook():
+        return set()
+    with Gradebook(course.db_url) as gb:
+        return {(s.student.id, a.name) for a in gb.assignments for s in a.submissions}
+
+
 def record_zero(course: Course, assignment: str, student: str) -> None:
     """Record a score of zero for every graded cell of a submission that could not be graded.
 

@@ -1,11 +1,36 @@
-"""A repair of one nbgrader preprocessor, which ``nbgrader_config.py`` puts in place of the original.
+"""The preprocessors ``nbgrader_config.py`` puts into nbgrader's autograding.
+
+``SandboxedExecute`` runs a notebook in the sandbox instead of next to the gradebook, and
+``ApplyVerification`` replaces each test cell's in-notebook result by the grader's own verdict where they
+differ. ``OverwriteCells`` repairs an nbgrader bug:
 
 nbgrader 0.9.6 crashes on a notebook in which a student copied a graded cell (Jupyter copies its metadata,
 so the grade id appears twice) when deleted test cells are to be put back (``add_missing_cells``):
 ``DeduplicateIds`` empties the copy's nbgrader metadata, and ``OverwriteCells.add_missing_task_cells``
 then looks up a grade id the copy no longer has (``KeyError: 'grade_id'``), failing the whole submission.
 """
+from __future__ import annotations
+
+import copy
+import json
+import os
+import shutil
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor
+from traitlets import Integer
 from nbgrader.preprocessors import OverwriteCells as _NbgraderOverwriteCells
+
+from .isolation.kernel import SandboxedKernelManager
+from .isolation.sandbox import Sandbox, give, remove
+from .verification import course_secret, make_plan, submission_seed, verify
+
+SECRET_FILE = ".grading_secret"  # in the course directory, beside the gradebook
 
 
 class OverwriteCells(_NbgraderOverwriteCells):
@@ -34,3 +59,168 @@ def _drop_idless_metadata(nb) -> None:
     for cell in nb.cells:
         if "nbgrader" in cell.metadata and "grade_id" not in cell.metadata["nbgrader"]:
             del cell.metadata["nbgrader"]
+
+
+# --- Students' code in a sandbox, verdicts from the grader --------------------------------------------------
+
+class SandboxedExecute(Execute):
+    """nbgrader's ``Execute``, with the kernel in a sandbox (`grading.isolation`) and no hidden test in it.
+
+    Configured with ``Execute``'s options (timeout, interrupt_on_timeout, extra_arguments, ...) and the
+    sandbox's (``c.Sandbox``). The kernel gets the released assignment's other files, never the files a
+    student submitted beside the notebook (a ``numpy.py`` there would shadow numpy), and it runs the test
+    cells as released, without their hidden tests: the grader runs those itself (``ApplyVerification``), so
+    no student's code ever sees them. A cell that did not run gets an error saying why, so that it scores
+    nothing in the notebook; each cell keeps at most ``max_output_bytes`` of output.
+    """
+
+    max_output_bytes = Integer(1 << 20, help="Most output a cell may keep, in bytes.").tag(config=True)
+
+    def preprocess(self, nb, resources, km=None):
+        sandbox = Sandbox(parent=self)
+        scratch = sandbox.scratch()
+        visible = copy.deepcopy(nb)
+        for cell in visible.cells:
+            _hide_tests(cell)
+        try:
+            _copy_released_files(CourseDirectory(config=self.config), resources, scratch)
+            give(scratch, sandbox)
+            km = SandboxedKernelManager(sandbox, scratch, cpu_seconds=sandbox.notebook_timeout + 5)
+            watchdog = threading.Timer(sandbox.notebook_timeout, km.kill_now)
+            watchdog.start()
+            status = "ok"
+            try:
+                super().preprocess(visible, resources, km=km)
+            except Exception as error:  # noqa: BLE001 -- whatever stopped the run, the cells that ran count
+                status = _stopped(error, watchdog, sandbox)
+            finally:
+                watchdog.cancel()
+                km.kill_now()
+        finally:
+            remove(scratch)
+        for cell, ran in zip(nb.cells, visible.cells):
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = ran.outputs, ran.execution_count
+                if ran.execution_count is None and not ran.outputs:
+                    cell.outputs = [nbformat.v4.new_output(
+                        "error", ename="CellNotRun", evalue=status,
+                        traceback=[f"CellNotRun: the notebook stopped before this cell ran ({status})"])]
+        resources.setdefault("nbgrader", {})["run_status"] = status
+        return nb, resources
+
+    def output(self, outs, msg, display_id, cell_index):
+        if sum(len(json.dumps(out)) for out in outs[-64:]) >= self.max_output_bytes or len(outs) > 10000:
+            if not outs or "[output cut" not in str(outs[-1].get("text", "")):
+                outs.append(nbformat.v4.new_output("stream", name="stderr", text=(
+                    f"\n[output cut: this cell printed more than {self.max_output_bytes} bytes]\n")))
+            return None
+        return super().output(outs, msg, display_id, cell_index)
+
+
+def _hide_tests(cell) -> None:
+    """Remove a cell's hidden tests, as nbgrader does for the student version."""
+    ClearHiddenTests()._remove_hidden_test_region(cell)
+
+
+def _copy_released_files(coursedir: CourseDirectory, resources, scratch: Path) -> None:
+    assignment = resources.get("nbgrader", {}).get("assignment")
+    if not assignment:
+        return
+    released = Path(coursedir.format_path(coursedir.release_directory, ".", assignment))
+    for path in released.rglob("*") if released.is_dir() else ():
+        if path.is_file() and path.suffix != ".ipynb":
+            target = scratch / path.relative_to(released)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+
+
+def _stopped(error: Exception, watchdog: threading.Timer, sandbox: Sandbox) -> str:
+    if watchdog.finished.is_set() and not watchdog.is_alive():
+        return f"the notebook ran longer than {sandbox.notebook_timeout} s and was stopped"
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0] if text else 'the kernel stopped'}"[:300]
+
+
+class ApplyVerification(NbGraderPreprocessor):
+    """After nbgrader has saved the in-notebook results: verify every test cell (`grading.verification`)
+    and, where the verdict differs, record it as the cell's manual score with an explanation in the cell.
+
+    Runs last in ``Autograde.autograde_preprocessors``. Each notebook's verdicts are also kept in
+    `ApplyVerification.results` for the grading log.
+    """
+
+    results: list = []  # (student, assignment, notebook, [Override]) of each notebook verified in this process
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        coursedir = CourseDirectory(config=self.config)
+        source_path = Path(coursedir.format_path(coursedir.source_directory, ".", info["assignment"])) \
+            / f"{info['notebook']}.ipynb"
+        source = nbformat.read(source_path, as_version=4)
+        sandbox = Sandbox(parent=self)
+        secret = course_secret(Path(coursedir.root) / SECRET_FILE)
+        seed = submission_seed(secret, info["student"], info["assignment"], info["notebook"])
+        plan = make_plan(source, nb)
+        verdicts, _ = verify(plan, sandbox, owner=info["student"], seed=seed,
+                             timeout=self.config.Execute.get("timeout", 30),
+                             notebook_timeout=sandbox.notebook_timeout)
+        hidden = {label for label, text, is_test in plan.trusted if is_test and "BEGIN HIDDEN TESTS" in text}
+        overrides = self._record(verdicts, info, hidden)
+        for override in overrides:
+            _explain(nb, override)
+        ApplyVerification.results.append((info["student"], info["assignment"], info["notebook"], overrides))
+        return nb, resources
+
+    def _record(self, verdicts, info, hidden: set[str]) -> list:
+        overrides = []
+        with Gradebook(info["db_url"]) as gb:
+            for verdict in verdicts:
+                grade = gb.find_grade(verdict.grade_id, info["notebook"], info["assignment"], info["student"])
+                verified = float(grade.max_score) if verdict.passed else 0.0
+                in_notebook = float(grade.auto_score or 0.0)
+                if verified != in_notebook:
+                    grade.manual_score = verified
+                    grade.needs_manual_grade = False
+                    overrides.append(Override(info["notebook"], verdict.grade_id, in_notebook, verified,
+                                              float(grade.max_score), verdict.detail,
+                                              verdict.grade_id in hidden))
+                else:
+                    grade.manual_score = None  # an override of an earlier grading no longer applies
+            gb.db.commit()
+        return overrides
+
+
+@dataclass(frozen=True)
+class Override:
+    """A test cell whose in-notebook result the grader's verification replaced."""
+
+    notebook: str
+    grade_id: str
+    in_notebook: float
+    verified: float
+    max_score: float
+    detail: str
+    hidden: bool  # the test has hidden tests, which only the grader runs
+
+    def sentence(self) -> str:
+        if self.hidden and self.verified < self.in_notebook:
+            return (f"{self.notebook}: test {self.grade_id} passed its visible part in the notebook but failed "
+                    f"its hidden tests, which the grader runs ({self.detail or 'no reason given'}): "
+                    f"{self.verified:g} of {self.max_score:g} points")
+        if self.verified > self.in_notebook:
+            return (f"{self.notebook}: test {self.grade_id} failed in the notebook but passed the grader's own "
+                    f"check of your functions: {self.verified:g} of {self.max_score:g} points")
+        return (f"{self.notebook}: test {self.grade_id} passed in the notebook but not the grader's own check "
+                f"of your functions ({self.detail or 'no reason given'}): {self.verified:g} of "
+                f"{self.max_score:g} points")
+
+
+def _explain(nb, override: Override) -> None:
+    """Show the verification's verdict under the test cell, for the instructor (formgrader) and the
+    student (feedback)."""
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == override.grade_id:
+            text = (f"Grader's verification: {override.sentence()}. The grader ran your functions on its own, "
+                    "in isolation, with this whole test; its verdict replaces the notebook's.\n")
+            cell.outputs.append(nbformat.v4.new_output("stream", name="stderr", text=text))
+            return

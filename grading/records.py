@@ -25,7 +25,14 @@ KINDS = {
     "crashed": "the notebook crashed its kernel (score zero)",
     "failed": "nbgrader could not grade it (score zero)",
     "manual": "has cells that need manual grading",
+    "hidden tests": "passed the visible tests in the notebook but failed hidden tests (run by the grader)",
+    "overridden": "the notebook's own test result was contradicted by the grader's check of the student's "
+                  "functions (look: tampering, or a broken run)",
+    "ignored file": "a file submitted beside the notebook was not used (e.g. a numpy.py shadowing numpy)",
 }
+
+# Kinds that are part of grading as usual: listed in the report, but not flagged for a look.
+ROUTINE = {"hidden tests"}
 
 
 @dataclass

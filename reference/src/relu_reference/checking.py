@@ -613,6 +613,17 @@ def check_vectorised(student: Callable, x, *, budget: int | None = None, **param
     budget = max(x.size // 10, 50) if budget is None else budget
     name = getattr(student, "__name__", "your function")
     _check_not_reference(student, name)
+    counter = getattr(student, "__count_python_lines__", None)
+    # A function that runs in another process (the grader's sandboxed worker) counts its lines there.
+    count = counter(x, **params) if counter is not None else _count_python_lines(student, x, name, params)
+    if count > budget:
+        _fail(f"{name}(x)", f"ran {count} Python lines and calls on {x.size} elements: it loops over the "
+              "elements.", ["Work on the whole array at once with numpy (np.maximum, np.where, arithmetic "
+                            "on arrays): no for loop, list comprehension, map or np.vectorize."])
+
+
+def _count_python_lines(student: Callable, x, name: str, params: dict) -> int:
+    """The Python lines and calls that run while ``student(x, **params)`` runs in this process."""
     count = 0
 
     # coverage.py's tracer is the one these replace while they run, so it cannot see them.
@@ -634,7 +645,4 @@ def check_vectorised(student: Callable, x, *, budget: int | None = None, **param
             student(x, **params)
         finally:
             sys.settrace(previous)
-    if count > budget:
-        _fail(f"{name}(x)", f"ran {count} Python lines and calls on {x.size} elements: it loops over the "
-              "elements.", ["Work on the whole array at once with numpy (np.maximum, np.where, arithmetic "
-                            "on arrays): no for loop, list comprehension, map or np.vectorize."])
+    return count

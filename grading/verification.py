@@ -1,0 +1,535 @@
+"""The grader's own verdict on every autograded test cell, decided where a student's code cannot reach.
+
+The instructor's cells (setup and tests, hidden tests included, as the source notebook has them) run here,
+in the grading process. The student's cells run in a sandboxed worker (`grading.isolation.worker`) and never
+see a test. Every name the instructor's solution cells define (``relu``, ``LARGE_LEARNING_RATE``, ...) is
+bound here to what the student's cells made of it: a value is copied over as plain data, a function becomes
+a `StudentFunction`, whose calls run in the worker on the arguments the test chose, while the test compares
+the results with `relu_reference` here. So the tests are exactly the notebook's, and whatever the student's
+code does to its own process (replacing numpy's comparisons, neutering ``assert``, planting modules) cannot
+change a verdict.
+
+Inputs the tests draw without a seed (``np.random.default_rng()``) are drawn from a seed made of the
+course's secret and the submission's name: unknown to students, and the same at every grading, in parallel
+or not.
+"""
+from __future__ import annotations
+
+import ast
+import atexit
+import builtins
+import contextlib
+import hashlib
+import io
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .isolation import codec
+from .isolation.sandbox import HERE as ISOLATION, Sandbox, kill, remove
+
+MAX_RESTARTS = 3  # a worker killed by a student's code is started again at most this often per notebook
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The grader's verdict on one test cell."""
+
+    grade_id: str
+    passed: bool
+    detail: str = ""  # why it failed, as the test said it
+
+
+@dataclass
+class Plan:
+    """What to run where, for one notebook: derived from the instructor's source notebook only."""
+
+    trusted: list[tuple[str, str, bool]]  # (label, source, is_test) of the instructor's code cells, in order
+    worker: list[tuple[str, str, bool]]  # (label, source, statementwise) of what the worker runs, in order
+    answers: list[str]  # the names the solution cells define
+    may_use_reference: set[str] = field(default_factory=set)
+    points: dict[str, float] = field(default_factory=dict)  # test cell -> its points
+
+
+def make_plan(source_nb, submitted_nb) -> Plan:
+    """Split a submission into the instructor's cells (taken from `source_nb`) and the student's.
+
+    A cell of the submission counts as the instructor's only if the source notebook has a locked cell with
+    its grade id; its text is then taken from the source. Everything else is the student's, whatever its
+    metadata claims: a forged "locked" or "grade" cell is just more student code.
+    """
+    locked, answers, points = {}, [], {}
+    trusted = []
+    for cell in source_nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code":
+            continue
+        grade_id = meta.get("grade_id")
+        if meta.get("solution"):
+            answers += [name for name in _bound_names(cell.source) if name not in answers]
+        elif meta.get("locked") and grade_id:
+            is_test = bool(meta.get("grade"))
+            locked[grade_id] = (cell.source, is_test)
+            trusted.append((grade_id, cell.source, is_test))
+            if is_test:
+                points[grade_id] = float(meta.get("points", 0))
+    worker, seen = [], set()
+    for index, cell in enumerate(submitted_nb.cells):
+        if cell.cell_type != "code":
+            continue
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in locked and grade_id not in seen:
+            seen.add(grade_id)
+            source, is_test = locked[grade_id]
+            if not is_test:  # the tests never reach the worker
+                worker.append((f"<cell {grade_id}>", source, True))
+        elif grade_id not in locked:
+            worker.append((f"<your cell {index + 1}>", cell.source, False))
+    # Setup cells the student deleted still run first, so that the student's functions find their helpers.
+    missing = [(f"<cell {gid}>", src, True) for gid, (src, test) in locked.items() if gid not in seen and not test]
+    allowed = set(source_nb.metadata.get("relu_course", {}).get("may_use_reference", []))
+    return Plan(trusted, missing + worker, answers, allowed, points)
+
+
+def _bound_names(source: str) -> list[str]:
+    """The names a cell binds at its top level (functions, classes, assignments)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    names = []
+    for statement in tree.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(statement.name)
+        elif isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            for target in targets:
+                names += [node.id for node in ast.walk(target) if isinstance(node, ast.Name)]
+    return names
+
+
+# --- the worker, seen from the grader -------------------------------------------------------------------
+
+class WorkerError(RuntimeError):
+    """The student's worker stopped, timed out, or could not be started."""
+
+
+# What the exercise notebooks import: a worker imports them once per student, before any student code.
+PRELOAD = ("numpy", "matplotlib.pyplot", "scipy.special", "relu_reference")
+
+
+class Zygote:
+    """One student's sandboxed worker process, which forks a fresh worker for each notebook (`Session`).
+
+    It lives as long as the grader works on that student (see `zygote`), or until a notebook's code makes
+    its worker hang, when the whole sandbox is killed and the next notebook starts a new one.
+    """
+
+    def __init__(self, sandbox: Sandbox, reference: str):
+        self.sandbox, self.reference = sandbox, reference
+        self.scratch = sandbox.scratch()
+        self.process = sandbox.popen(
+            [sys.executable, str(ISOLATION / "worker.py"), *PRELOAD], scratch=self.scratch,
+            reference=reference, cpu_seconds=sandbox.notebook_timeout + 5,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def send(self, request: dict, callables: dict | None = None) -> None:
+        try:
+            codec.write_message(self.process.stdin, codec.encode(request, callables))
+        except (BrokenPipeError, OSError, ValueError):
+            raise WorkerError(self._death()) from None
+
+    def receive(self, deadline: float, what: str) -> dict:
+        """The next message, or WorkerError if none comes before `deadline` (a monotonic time)."""
+        header = self._read_exactly(8, deadline, what)
+        length = int.from_bytes(header, "big")
+        if length > codec.MAX_MESSAGE:
+            raise WorkerError(f"the worker sent {length} bytes, more than the {codec.MAX_MESSAGE} allowed")
+        reply = codec.decode(self._read_exactly(length, deadline, what))
+        if not isinstance(reply, dict):
+            raise WorkerError("the worker answered something that is not a reply")
+        return reply
+
+    def close(self) -> None:
+        if self.process is not None:
+            kill(self.process)
+            self.process = None
+        remove(self.scratch)
+
+    def _read_exactly(self, count: int, deadline: float, what: str) -> bytes:
+        stream = self.process.stdout
+        chunks, missing = [], count
+        while missing:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([stream], [], [], remaining)[0]:
+                raise WorkerError(what)
+            chunk = os.read(stream.fileno(), min(missing, 1 << 20))
+            if not chunk:
+                raise WorkerError(self._death())
+            chunks.append(chunk)
+            missing -= len(chunk)
+        return b"".join(chunks)
+
+    def _death(self) -> str:
+        code = self.process.wait() if self.process is not None else None
+        if code is not None and code < 0:
+            return f"the worker was killed by signal {signal.Signals(-code).name}"
+        return f"the worker ended (exit status {code})"
+
+
+_zygotes: dict[tuple[str, str], Zygote] = {}
+
+
+def zygote(sandbox: Sandbox, owner: str, reference: str) -> Zygote:
+    """The live worker process of `owner` (a student) seeing `reference`; another student's are closed
+    first, so that no process ever holds two students' code."""
+    for key in [key for key in _zygotes if key[0] != owner]:
+        _zygotes.pop(key).close()
+    current = _zygotes.get((owner, reference))
+    if current is None or not current.alive:
+        if current is not None:
+            current.close()
+        current = _zygotes[owner, reference] = Zygote(sandbox, reference)
+    return current
+
+
+def close_zygotes() -> None:
+    """End every worker process of this grading process (when its student is done)."""
+    while _zygotes:
+        _zygotes.popitem()[1].close()
+
+
+atexit.register(close_zygotes)
+
+
+class Worker:
+    """One notebook's session in a student's worker: the student's cells, run once, then calls.
+
+    A session that the student's code ends (``os._exit``, a crash) is started again in a new fork, without
+    the cell that ended it; one that hangs past `timeout` costs the whole sandbox, which is started again.
+    After `MAX_RESTARTS` restarts nothing more runs for this notebook.
+
+    Parameters
+    ----------
+    sandbox : Sandbox
+    owner : str
+        Whose code this is (one worker process per student).
+    cells : list of (label, source, statementwise)
+    reference : {"stub", "real"}
+        The relu_reference the worker sees.
+    timeout : float
+        Seconds for each cell and each call.
+    deadline : float
+        `time.monotonic()` after which nothing more is run for this notebook.
+    """
+
+    def __init__(self, sandbox: Sandbox, owner: str, cells, reference: str, timeout: float, deadline: float):
+        self.sandbox, self.owner, self.cells, self.reference = sandbox, owner, list(cells), reference
+        self.timeout, self.deadline = timeout, deadline
+        self.cell_errors: dict[str, str] = {}
+        self.fatal: set[int] = set()  # cells that ended or hung the worker: not run again
+        self.starts = 0
+        self.zygote: Zygote | None = None  # while a session is open
+
+    def describe(self, names: list[str]) -> dict:
+        return self._request({"op": "describe", "names": names}, {})
+
+    def call(self, name: str, args, kwargs, count_lines: bool = False) -> dict:
+        request = {"op": "call", "name": name, "args": list(args), "kwargs": dict(kwargs),
+                   "count_lines": count_lines}
+        return self._request(request, {})
+
+    def close(self) -> None:
+        """End the session; the student's worker process stays for their next notebook."""
+        if self.zygote is None:
+            return
+        zygote_, self.zygote = self.zygote, None
+        try:
+            zygote_.send({"op": "end"})
+            while zygote_.receive(time.monotonic() + 5, "the session did not end").get("op") != "ended":
+                pass
+        except WorkerError:
+            zygote_.close()
+
+    # --- internals ---
+    def _open(self) -> None:
+        if self.zygote is not None:
+            return
+        if self.starts > MAX_RESTARTS:
+            raise WorkerError(f"your code stopped the grader's worker {self.starts} times; nothing more was run")
+        if time.monotonic() >= self.deadline:
+            raise WorkerError("the notebook's time for verification ran out")
+        self.starts += 1
+        self.zygote = zygote(self.sandbox, self.owner, self.reference)
+        self.zygote.send({"op": "session"})
+        for index, (label, source, statementwise) in enumerate(self.cells):
+            if index in self.fatal:
+                continue
+            try:
+                reply = self._exchange({"op": "exec", "source": source, "label": label,
+                                        "statementwise": statementwise}, {})
+            except WorkerError as error:
+                self.fatal.add(index)
+                self.cell_errors[label] = str(error)
+                return self._open()
+            if not reply["ok"]:
+                self.cell_errors[label] = reply["error"]
+
+    def _request(self, request: dict, callables: dict) -> dict:
+        self._open()
+        return self._exchange(request, callables)
+
+    def _exchange(self, request: dict, callables: dict) -> dict:
+        """Send a request and wait for its reply, answering the worker's calls of the grader's functions.
+        On any failure the session is over (and, if it hung, the worker process too)."""
+        zygote_ = self.zygote
+        limit = min(time.monotonic() + self.timeout, self.deadline)
+        what = (f"no answer within {self.timeout:g} s" if limit < self.deadline
+                else "the notebook's time for verification ran out")
+        try:
+            zygote_.send(request, callables)
+            while True:
+                reply = zygote_.receive(limit, what)
+                if reply.get("op") == "callback":
+                    zygote_.send(_answer_callback(reply, callables))
+                    continue
+                if reply.get("op") == "ended":
+                    raise WorkerError(_ended(reply.get("status")))
+                return reply
+        except WorkerError as error:
+            self.zygote = None
+            if not str(error).startswith(_ended_prefix):
+                zygote_.close()  # it hangs, or is gone: the whole sandbox goes
+            raise
+
+
+_ended_prefix = "your code ended the worker"
+
+
+def _ended(status) -> str:
+    status = int(status) if isinstance(status, int) else -1
+    if os.WIFSIGNALED(status):
+        return f"{_ended_prefix} (killed by signal {signal.Signals(os.WTERMSIG(status)).name})"
+    return f"{_ended_prefix} (exit status {os.WEXITSTATUS(status) if os.WIFEXITED(status) else status})"
+
+
+def _answer_callback(request: dict, callables: dict) -> dict:
+    """Run one of the grader's own functions for the worker (on plain data the worker sent)."""
+    function = callables.get(request.get("handle"))
+    try:
+        if function is None:
+            raise LookupError("no such function")
+        answer = {"ok": True, "value": function(*request["args"], **request["kwargs"])}
+        codec.encode(answer)
+        return answer
+    except Exception as error:  # noqa: BLE001 -- the callback's failure goes back to the caller
+        return {"ok": False, "error": f"{type(error).__name__}: {error}"[:500]}
+
+
+class StudentFunction:
+    """A student's function as the tests see it: calling it runs it in the worker.
+
+    The arguments travel as plain data (the grader's own functions as handles the worker can call back),
+    the result comes back as plain data, and the arguments are updated in place as the function left them,
+    so a test still sees a function that modifies its input.
+    """
+
+    def __init__(self, worker: Worker, name: str):
+        self._worker, self.__name__, self.__qualname__ = worker, name, name
+
+    def __call__(self, *args, **kwargs):
+        reply = self._call(args, kwargs, count_lines=False)
+        return reply["value"]
+
+    def __count_python_lines__(self, *args, **kwargs) -> int:
+        """How many Python lines and calls ran in the worker for this call (see `check_vectorised`)."""
+        return self._call(args, kwargs, count_lines=True)["lines"]
+
+    def __repr__(self):
+        return f"<your function {self.__name__}>"
+
+    def _call(self, args, kwargs, count_lines):
+        try:
+            reply = self._worker.call(self.__name__, args, kwargs, count_lines)
+        except codec.EncodingError as error:
+            raise TypeError(f"{self.__name__}: {error}") from None
+        except WorkerError as error:
+            raise RuntimeError(f"{self.__name__} could not be run: {error}") from None
+        if not reply.get("ok"):
+            raise _student_error(self.__name__, reply.get("type", ""), reply.get("error", ""))
+        for original, after in zip(args, reply.get("args") or ()):
+            _write_back(original, after)
+        for name, after in (reply.get("kwargs") or {}).items():
+            if name in kwargs:
+                _write_back(kwargs[name], after)
+        return reply
+
+
+def _student_error(name: str, kind: str, message: str) -> Exception:
+    if kind == "ReferenceUnavailableError":
+        from relu_reference.checking import ReferenceUsedError
+        return ReferenceUsedError(f"{name} uses relu_reference: {message.split(': ', 1)[-1]}")
+    builtin = getattr(builtins, kind, None)
+    text = message.split(": ", 1)[-1] if message.startswith(kind) else message
+    if isinstance(builtin, type) and issubclass(builtin, Exception) and not issubclass(builtin, OSError):
+        return builtin(text)
+    return RuntimeError(f"{name} raised {message}")
+
+
+def _write_back(original, after) -> None:
+    """Make `original` (an argument the test passed) what the student's function left it as."""
+    if isinstance(original, np.ndarray) and isinstance(after, np.ndarray):
+        if original.shape == after.shape and original.flags.writeable and \
+                not np.array_equal(original, after.astype(original.dtype, copy=False), equal_nan=True):
+            np.copyto(original, after, casting="unsafe")
+    elif isinstance(original, dict) and isinstance(after, dict):
+        for key in list(original):
+            if key not in after:
+                del original[key]
+        for key, value in after.items():
+            if key in original and isinstance(original[key], (np.ndarray, dict, list)):
+                _write_back(original[key], value)
+            elif key not in original or not _same(original[key], value):
+                original[key] = value
+    elif isinstance(original, list) and isinstance(after, list):
+        if len(original) != len(after):
+            original[:] = after
+        else:
+            for index, value in enumerate(after):
+                if isinstance(original[index], (np.ndarray, dict, list)):
+                    _write_back(original[index], value)
+                elif not _same(original[index], value):
+                    original[index] = value
+
+
+def _same(a, b) -> bool:
+    try:
+        return type(a) is type(b) and bool(a == b)
+    except Exception:  # noqa: BLE001
+        return False
+
+
+# --- running the instructor's cells ---------------------------------------------------------------------
+
+def verify(plan: Plan, sandbox: Sandbox, *, owner: str, seed: bytes, timeout: float,
+           notebook_timeout: float) -> tuple[
+        list[Verdict], dict[str, str]]:
+    """Run the plan: the student's cells in workers, the instructor's here; one verdict per test cell.
+
+    Returns
+    -------
+    verdicts : list of Verdict
+    cell_errors : dict
+        What went wrong in the student's cells, by cell label (for the instructor).
+    """
+    deadline = time.monotonic() + notebook_timeout
+    workers = {"stub": Worker(sandbox, owner, plan.worker, "stub", timeout, deadline)}
+    if plan.may_use_reference:
+        workers["real"] = Worker(sandbox, owner, plan.worker, "real", timeout, deadline)
+    namespace: dict = {"__name__": "__main__"}
+    verdicts = []
+    try:
+        bindings = _student_bindings(plan, workers)
+        with _seeded_rng(seed), _quiet():
+            for label, source, is_test in plan.trusted:
+                namespace.update(bindings)
+                try:
+                    exec(compile(source, f"<{label}>", "exec"), namespace)  # noqa: S102 -- the instructor's
+                except Exception as error:  # noqa: BLE001 -- a failing test is a verdict
+                    if is_test:
+                        verdicts.append(Verdict(label, False, _last_line(error)))
+                else:
+                    if is_test:
+                        verdicts.append(Verdict(label, True))
+                finally:
+                    _close_figures()
+        errors = {}
+        for worker in workers.values():
+            errors.update(worker.cell_errors)
+        return verdicts, errors
+    finally:
+        for worker in workers.values():
+            worker.close()
+
+
+def _student_bindings(plan: Plan, workers: dict[str, Worker]) -> dict:
+    """The solution cells' names, as the student's cells left them: values, or `StudentFunction` s."""
+    bindings = {}
+    try:
+        described = workers["stub"].describe(plan.answers)
+    except WorkerError:
+        return bindings  # nothing could be run: every name is missing, every test fails on it
+    for name, what in described.items():
+        if what.get("kind") == "function":
+            worker = workers["real"] if name in plan.may_use_reference else workers["stub"]
+            bindings[name] = StudentFunction(worker, name)
+        elif what.get("kind") == "value":
+            bindings[name] = what["value"]
+    return bindings
+
+
+def _last_line(error: BaseException) -> str:
+    text = f"{type(error).__name__}: {error}".strip()
+    return text[:2000]
+
+
+@contextlib.contextmanager
+def _seeded_rng(seed: bytes):
+    """`np.random.default_rng()` without a seed draws from `seed`, a new stream at each call."""
+    original = np.random.default_rng
+    calls = 0
+
+    def default_rng(seed_arg=None):
+        nonlocal calls
+        if seed_arg is not None:
+            return original(seed_arg)
+        calls += 1
+        digest = hashlib.sha256(seed + calls.to_bytes(8, "big")).digest()
+        return original(np.random.SeedSequence(list(np.frombuffer(digest, dtype=np.uint32))))
+
+    np.random.default_rng = default_rng
+    try:
+        yield
+    finally:
+        np.random.default_rng = original
+
+
+@contextlib.contextmanager
+def _quiet():
+    """The instructor's cells print and plot for the student; here nobody is watching."""
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
+            warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+def _close_figures() -> None:
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+
+
+def submission_seed(secret: bytes, student: str, assignment: str, notebook: str) -> bytes:
+    """The seed of one notebook's verification: the course's secret and the notebook's name."""
+    return hashlib.sha256(b"\0".join([secret, student.encode(), assignment.encode(), notebook.encode()])).digest()
+
+
+def course_secret(path: Path) -> bytes:
+    """The course's secret (created on first use, readable by the instructor only)."""
+    if not path.is_file():
+        with contextlib.suppress(FileExistsError):  # another grading process made it first
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as file:
+                file.write(os.urandom(32).hex().encode())
+    return path.read_bytes().strip()
