@@ -82,7 +82,11 @@ distclean: clean ## also remove .venv
 # Each target is `python -m grading COMMAND` (see grading/ and the README's "For instructors"), a thin
 # layer over nbgrader's own step of the same name; nbgrader's commands keep working directly, with the
 # same settings from nbgrader_config.py. COURSE_DIR=path grades a course directory elsewhere;
-# TIMEOUT=seconds changes the time limit of each cell for one `make autograde`.
+# TIMEOUT=seconds changes the time limit of each cell for one `make autograde`, NOTEBOOK_TIMEOUT=seconds
+# that of a whole notebook, JOBS=n the number of students graded at once (default: one per core);
+# REGRADE=1 grades again what was graded already; UNSANDBOXED=1 accepts grading without the sandbox where
+# the machine cannot provide it (students' code then runs as you); SHARD=k/n grades the k-th of n shares
+# of the students, for n machines grading into one gradebook (README, "Grading on several machines").
 COURSE_DIR ?= .
 GRADING := $(PY) -m grading --course-dir $(COURSE_DIR)
 
@@ -91,8 +95,10 @@ GRADING := $(PY) -m grading --course-dir $(COURSE_DIR)
 assignments: $(VENV)/.book-installed ## generate the student versions in exercises/ from solutions/
 	$(GRADING) assignments
 
-autograde: $(VENV)/.book-installed ## grade everything in submitted/<student>/<assignment>/ (TIMEOUT=s)
-	$(GRADING) autograde $(if $(TIMEOUT),--timeout $(TIMEOUT))
+autograde: $(VENV)/.book-installed ## grade everything in submitted/<student>/<assignment>/ (TIMEOUT=s JOBS=n)
+	$(GRADING) autograde $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(NOTEBOOK_TIMEOUT),--notebook-timeout \
+		$(NOTEBOOK_TIMEOUT)) $(if $(JOBS),--jobs $(JOBS)) $(if $(REGRADE),--regrade) \
+		$(if $(UNSANDBOXED),--unsandboxed) $(if $(SHARD),--shard $(SHARD))
 
 feedback: $(VENV)/.book-installed ## write feedback/<student>/<assignment>/*.html from the grading
 	$(GRADING) feedback

@@ -31,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
                            help="students graded at once (default: one per core)")
     autograde.add_argument("--regrade", action="store_true",
                            help="grade every submission again, also those graded since they last changed")
+    autograde.add_argument("--shard", metavar="K/N",
+                           help="grade only the K-th of N shares of the students: N machines grading one "
+                                "class into one gradebook (see the README)")
     autograde.add_argument("--unsandboxed", action="store_true",
                            help="where the sandbox is unavailable, grade without it: students' code then "
                                 "runs as you, and can read and change anything you can")
@@ -44,7 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         course = Course.open(args.course_dir, timeout=getattr(args, "timeout", None),
                              notebook_timeout=getattr(args, "notebook_timeout", None),
-                             unsandboxed=getattr(args, "unsandboxed", False))
+                             unsandboxed=getattr(args, "unsandboxed", False),
+                             shard=getattr(args, "shard", None))
         return _run(args, course)
     except (FileNotFoundError, ValueError, RuntimeError) as error:  # SandboxUnavailableError too
         print(f"grading {args.command}: {error}", file=sys.stderr)

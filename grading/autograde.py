@@ -33,7 +33,7 @@ from .course import CONFIG_FILE, Course, quiet_logger, quiet_warnings
 from .gradebook import add_students, ensure_assignments, graded_submissions, record_zero, submission_score
 from .isolation.sandbox import Sandbox, SandboxUnavailableError, check_available
 from .journal import Journal, fingerprint
-from .preprocessors import SECRET_FILE, ApplyVerification
+from .preprocessors import SECRET_FILE, ApplyVerification, SandboxedExecute
 from .records import ROUTINE, Outcome, Problem, write_log
 from .verification import close_zygotes, course_secret
 
@@ -78,6 +78,9 @@ def autograde_class(course: Course, *, jobs: int | None = None, regrade: bool = 
     if not students:
         raise FileNotFoundError(f"no submissions in {course.folder('submitted')} "
                                 "(expected submitted/<student>/<assignment>/<notebook>.ipynb)")
+    if course.shard is not None:
+        students = [student for student in students if course.in_shard(student)]
+        print(f"shard {course.shard[0]} of {course.shard[1]}: {len(students)} students", file=out)
     for assignment in ensure_assignments(course, assignments):
         print(f"recorded {assignment} in the gradebook from {course.folder('source') / assignment}", file=out)
     add_students(course, students)
@@ -104,12 +107,10 @@ def autograde_class(course: Course, *, jobs: int | None = None, regrade: bool = 
             else:
                 todo.setdefault(student, []).append((assignment, digest))
     total = sum(map(len, todo.values()))
-    if not total:
-        print("nothing to grade: every submission was graded since it last changed (--regrade grades them "
-              "all again)", file=out)
-    elif outcomes:
-        print(f"{len(outcomes)} submissions need no grading (not submitted, or graded since they last "
-              f"changed); grading the other {total}", file=out)
+    unchanged = sum(outcome.status != "missing" for outcome in outcomes.values())
+    if unchanged:
+        print(f"{unchanged} submissions were graded since they last changed, and are not graded again "
+              "(--regrade grades them too)", file=out)
     timeout = course.config.Execute.get("timeout", 30)
     try:
         for outcome, digest in _grade_in_parallel(course, todo, jobs or os.cpu_count() or 1, out):
@@ -187,7 +188,8 @@ def _duration(seconds: float) -> str:
 
 def _overrides(course: Course) -> dict:
     """The settings given on the command line, for the grading processes to apply alike."""
-    return {"timeout": course.config.Execute.get("timeout"),
+    return {"shard": None if course.shard is None else "/".join(map(str, course.shard)),
+            "timeout": course.config.Execute.get("timeout"),
             "notebook_timeout": course.config.Sandbox.get("notebook_timeout"),
             "unsandboxed": bool(course.config.Sandbox.get("unsandboxed", False))}
 
@@ -201,7 +203,7 @@ def _start_grader(root: str, overrides: dict, slots) -> None:
     _die_with_parent()
     quiet_warnings()
     course = Course.open(root, timeout=overrides["timeout"], notebook_timeout=overrides["notebook_timeout"],
-                         unsandboxed=overrides["unsandboxed"])
+                         unsandboxed=overrides["unsandboxed"], shard=overrides["shard"])
     course.config.Sandbox.slot = slots.get()
     _course = course
 
@@ -247,11 +249,13 @@ def grade_one(course: Course, assignment: str, student: str, timeout: float) -> 
 
     coursedir = course.coursedir
     ApplyVerification.results.clear()
+    SandboxedExecute.runs.clear()
     with temp_attrs(coursedir, assignment_id=assignment, student_id=student):
         app = Autograde(coursedir=coursedir, config=course.config, log=quiet_logger())
         app.force = True
         app.create_student = True
         result = capture_log(app)
+    problems += [_run_problem(notebook, status) for notebook, status in SandboxedExecute.runs if status != "ok"]
     problems += [Problem("hidden tests" if override.hidden and override.verified < override.in_notebook
                          else "overridden", override.sentence())
                  for *_, overrides in ApplyVerification.results for override in overrides]
@@ -268,6 +272,16 @@ def _zero(course: Course, assignment: str, student: str) -> None:
     record_zero(course, assignment, student)
     # An earlier run's graded copy no longer matches the submission: feedback must not be made from it.
     shutil.rmtree(course.folder("autograded") / student / assignment, ignore_errors=True)
+
+
+def _run_problem(notebook: str, status: str) -> Problem:
+    """Why a notebook's run in the sandbox stopped early (its cells that did not run scored nothing)."""
+    if "ran longer than" in status:
+        return Problem("timeout", f"{notebook}: {status}")
+    if "DeadKernel" in status or "died" in status.lower():
+        return Problem("crashed", f"{notebook}: the kernel died (e.g. os._exit, a crash, or out of memory); "
+                                  "the cells after that did not run")
+    return Problem("crashed", f"{notebook}: the run stopped early: {status}")
 
 
 def _classify_failure(log: str) -> Problem:

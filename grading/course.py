@@ -5,6 +5,7 @@ elsewhere (a temporary class in the tests and benchmarks), so every course is gr
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import sys
@@ -40,10 +41,12 @@ class Course:
 
     root: Path
     config: Config
+    shard: tuple[int, int] | None = None  # (k, n): this machine grades the k-th of n shares of the students
 
     @classmethod
     def open(cls, root: str | os.PathLike | None = None, *, timeout: int | None = None,
-             notebook_timeout: int | None = None, unsandboxed: bool = False) -> "Course":
+             notebook_timeout: int | None = None, unsandboxed: bool = False,
+             shard: str | None = None) -> "Course":
         """The course at `root` (default: this repository), configured from ``nbgrader_config.py``.
 
         Parameters
@@ -56,6 +59,8 @@ class Course:
             Seconds a whole notebook may run (``Sandbox.notebook_timeout``), instead of the configured one.
         unsandboxed : bool
             Accept grading without the sandbox where it is unavailable (``Sandbox.unsandboxed``).
+        shard : str, optional
+            ``"K/N"``: grade only the K-th of N shares of the students (N machines, one gradebook).
         """
         root = REPOSITORY if root is None else Path(root).resolve()
         if not root.is_dir():
@@ -78,7 +83,7 @@ class Course:
             # minute instead of SQLite's default 5 s.
             config.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}?timeout=60"
         _put_venv_on_path()
-        return cls(root, config)
+        return cls(root, config, _parse_shard(shard))
 
     @property
     def coursedir(self) -> CourseDirectory:
@@ -119,15 +124,31 @@ class Course:
         return sorted(path.name for path in submitted.iterdir()
                       if path.is_dir() and not path.name.startswith("."))
 
+    def in_shard(self, student: str) -> bool:
+        """Whether this machine grades `student` (always, unless the class is shared among machines)."""
+        if self.shard is None:
+            return True
+        k, n = self.shard
+        return int(hashlib.sha256(student.encode()).hexdigest(), 16) % n == k - 1
+
+    @property
+    def _suffix(self) -> str:
+        return "" if self.shard is None else f".shard-{self.shard[0]}-of-{self.shard[1]}"
+
     @property
     def log_file(self) -> Path:
-        """The grading log: every problem found while grading, which the report reads."""
-        return self.root / "grading_log.json"
+        """The grading log: every problem found while grading, which the report reads (one per shard)."""
+        return self.root / f"grading_log{self._suffix}.json"
+
+    def log_files(self) -> list[Path]:
+        """Every grading log of the course: the whole class's, or each shard's."""
+        return sorted(self.root.glob("grading_log*.json"))
 
     @property
     def journal_file(self) -> Path:
-        """The journal of submissions graded so far, which lets an interrupted run continue."""
-        return self.root / "grading_journal.jsonl"
+        """The journal of submissions graded so far, which lets an interrupted run continue (one per shard,
+        so that machines sharing the course folder never write the same file)."""
+        return self.root / f"grading_journal{self._suffix}.jsonl"
 
     @property
     def grades_file(self) -> Path:
@@ -136,6 +157,18 @@ class Course:
     @property
     def report_file(self) -> Path:
         return self.root / "grading_report.html"
+
+
+def _parse_shard(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    try:
+        k, n = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise ValueError(f"a shard is written K/N, like 2/3, not {text!r}") from None
+    if not 1 <= k <= n:
+        raise ValueError(f"shard {text}: K must be between 1 and N")
+    return k, n
 
 
 def quiet_warnings() -> None:

@@ -75,6 +75,7 @@ class SandboxedExecute(Execute):
     """
 
     max_output_bytes = Integer(1 << 20, help="Most output a cell may keep, in bytes.").tag(config=True)
+    runs: list = []  # (notebook, how its run ended: "ok" or why it stopped) of each run in this process
 
     def preprocess(self, nb, resources, km=None):
         sandbox = Sandbox(parent=self)
@@ -105,7 +106,7 @@ class SandboxedExecute(Execute):
                     cell.outputs = [nbformat.v4.new_output(
                         "error", ename="CellNotRun", evalue=status,
                         traceback=[f"CellNotRun: the notebook stopped before this cell ran ({status})"])]
-        resources.setdefault("nbgrader", {})["run_status"] = status
+        SandboxedExecute.runs.append((resources.get("nbgrader", {}).get("notebook"), status))
         return nb, resources
 
     def output(self, outs, msg, display_id, cell_index):
@@ -161,8 +162,8 @@ class ApplyVerification(NbGraderPreprocessor):
         secret = course_secret(Path(coursedir.root) / SECRET_FILE)
         seed = submission_seed(secret, info["student"], info["assignment"], info["notebook"])
         plan = make_plan(source, nb)
-        verdicts, _ = verify(plan, sandbox, owner=info["student"], seed=seed,
-                             timeout=self.config.Execute.get("timeout", 30),
+        timeout = SandboxedExecute(config=self.config).timeout or 30  # as configured, on the command line too
+        verdicts, _ = verify(plan, sandbox, owner=info["student"], seed=seed, timeout=timeout,
                              notebook_timeout=sandbox.notebook_timeout)
         hidden = {label for label, text, is_test in plan.trusted if is_test and "BEGIN HIDDEN TESTS" in text}
         overrides = self._record(verdicts, info, hidden)

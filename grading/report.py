@@ -34,7 +34,10 @@ PASSED = plotting.PALETTE[2]
 def write_report(course: Course, path: str | Path | None = None) -> Path:
     """Write the class report of `course` (default ``grading_report.html`` in it) and return its path."""
     path = Path(path) if path is not None else course.report_file
-    outcomes, settings = read_log(course.log_file)
+    outcomes, settings = [], {}
+    for log in course.log_files():  # one per shard when machines shared the class
+        more, settings = read_log(log)
+        outcomes += more
     if not outcomes:
         raise FileNotFoundError(f"no grading log at {course.log_file}: run the autograde step first")
     grades, max_scores, students = cell_grades(course)

@@ -37,6 +37,7 @@ from .isolation import codec
 from .isolation.sandbox import HERE as ISOLATION, Sandbox, kill, remove
 
 MAX_RESTARTS = 3  # a worker killed by a student's code is started again at most this often per notebook
+GRACE = 5.0  # seconds the grader waits beyond a cell's time limit before it kills an unresponsive worker
 
 
 @dataclass(frozen=True)
@@ -248,7 +249,7 @@ class Worker:
 
     def call(self, name: str, args, kwargs, count_lines: bool = False) -> dict:
         request = {"op": "call", "name": name, "args": list(args), "kwargs": dict(kwargs),
-                   "count_lines": count_lines}
+                   "count_lines": count_lines, "timeout": self.timeout}
         return self._request(request, {})
 
     def close(self) -> None:
@@ -279,7 +280,7 @@ class Worker:
                 continue
             try:
                 reply = self._exchange({"op": "exec", "source": source, "label": label,
-                                        "statementwise": statementwise}, {})
+                                        "statementwise": statementwise, "timeout": self.timeout}, {})
             except WorkerError as error:
                 self.fatal.add(index)
                 self.cell_errors[label] = str(error)
@@ -295,8 +296,9 @@ class Worker:
         """Send a request and wait for its reply, answering the worker's calls of the grader's functions.
         On any failure the session is over (and, if it hung, the worker process too)."""
         zygote_ = self.zygote
-        limit = min(time.monotonic() + self.timeout, self.deadline)
-        what = (f"no answer within {self.timeout:g} s" if limit < self.deadline
+        # The worker interrupts a cell or call itself after `timeout`; this is for code that prevents that.
+        limit = min(time.monotonic() + self.timeout + GRACE, self.deadline)
+        what = (f"no answer within {self.timeout + GRACE:g} s, even after an interrupt" if limit < self.deadline
                 else "the notebook's time for verification ran out")
         try:
             zygote_.send(request, callables)

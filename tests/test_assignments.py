@@ -173,7 +173,8 @@ def make_course(course: Path) -> None:
 def grade(course: Path, assignment: str) -> dict:
     """Submit the solution, the student version and the wrong answers; autograde them in one nbgrader call.
 
-    Returns {student: {grade_id: (auto_score, max_score)}} for the autograded (test) cells.
+    Returns {student: {grade_id: (score, max_score)}} for the autograded (test) cells: the score nbgrader
+    records, which is the grader's own verdict where that overrides the notebook's (a manual score).
     """
     from nbgrader.api import Gradebook
 
@@ -192,7 +193,7 @@ def grade(course: Path, assignment: str) -> dict:
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         for student in submissions:
             notebook = gradebook.find_submission_notebook(assignment, assignment, student)
-            scores[student] = {g.name: (g.auto_score or 0.0, g.max_score) for g in notebook.grades
+            scores[student] = {g.name: (g.score or 0.0, g.max_score) for g in notebook.grades
                                if g.cell.cell_type == "code"}
     return scores
 

@@ -12,15 +12,16 @@ the student's code prints can be taken for a reply.
 
 Requests (dicts) of a session, and their replies:
 
-``{"op": "exec", "source": str, "label": str, "statementwise": bool}``
-    Run a cell in the worker's namespace. The instructor's cells run statement by statement, so that a
+``{"op": "exec", "source": str, "label": str, "statementwise": bool, "timeout": float}``
+    Run a cell in the worker's namespace; after `timeout` seconds it is interrupted (``TimeoutError``
+    raised inside it, as a kernel raises ``KeyboardInterrupt``), and what it defined so far stays. The instructor's cells run statement by statement, so that a
     statement that needs the real relu_reference does not keep the rest of the cell from defining its
     helpers. Reply ``{"ok": bool, "error": str}``.
 ``{"op": "describe", "names": [str]}``
     What each name is now: ``{"kind": "function"}``, ``{"kind": "value", "value": ...}``,
     ``{"kind": "missing"}`` or ``{"kind": "unsupported", "type": str}``.
-``{"op": "call", "name": str, "args": list, "kwargs": dict, "count_lines": bool}``
-    Call a function. Arguments may hold handles of the grader's callables; calling one sends
+``{"op": "call", "name": str, "args": list, "kwargs": dict, "count_lines": bool, "timeout": float}``
+    Call a function, interrupted like a cell after `timeout` seconds. Arguments may hold handles of the grader's callables; calling one sends
     ``{"op": "callback", "handle": int, "args": list, "kwargs": dict}`` and waits for
     ``{"ok": bool, "value": ..., "error": str}``. Reply ``{"ok": True, "value": ..., "args": ...,
     "kwargs": ..., "lines": int}`` (the arguments as they are after the call, so that the grader sees a
@@ -30,7 +31,9 @@ Nothing here is trusted: a student's code can replace any of it. That only chang
 own functions appear to return, which the grader checks against values it computes itself.
 """
 import ast
+import contextlib
 import os
+import signal
 import sys
 import traceback
 
@@ -59,6 +62,25 @@ class _Shell:
         return lambda *args, **kwargs: None
 
 
+class CellTimeoutError(TimeoutError):
+    """The cell or call ran longer than the grader allows."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Interrupt the code inside after `seconds` (the grader kills the worker if this does not work)."""
+    def interrupt(signum, frame):
+        raise CellTimeoutError(f"stopped after {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _python_source(source: str) -> str:
     if not any(line.lstrip().startswith(("%", "!")) for line in source.splitlines()):
         return source
@@ -70,7 +92,7 @@ def _describe_error(error: BaseException) -> str:
     return "".join(traceback.format_exception_only(type(error), error)).strip()[-2000:]
 
 
-def run_cell(namespace: dict, source: str, label: str, statementwise: bool) -> dict:
+def run_cell(namespace: dict, source: str, label: str, statementwise: bool, timeout: float) -> dict:
     try:
         tree = ast.parse(_python_source(source), filename=label)
     except SyntaxError as error:
@@ -78,13 +100,19 @@ def run_cell(namespace: dict, source: str, label: str, statementwise: bool) -> d
     blocks = [ast.Module(body=[statement], type_ignores=[]) for statement in tree.body] if statementwise \
         else [tree]
     errors = []
-    for block in blocks:
-        try:
-            exec(compile(block, label, "exec"), namespace)
-        except BaseException as error:  # noqa: BLE001 -- SystemExit and KeyboardInterrupt are the cell's too
-            errors.append(_describe_error(error))
-            if not statementwise:
-                break
+    try:
+        with _time_limit(timeout):
+            for block in blocks:
+                try:
+                    exec(compile(block, label, "exec"), namespace)
+                except CellTimeoutError:
+                    raise
+                except BaseException as error:  # noqa: BLE001 -- SystemExit and KeyboardInterrupt are the cell's
+                    errors.append(_describe_error(error))
+                    if not statementwise:
+                        break
+    except CellTimeoutError as error:
+        errors.append(_describe_error(error))
     return {"ok": not errors, "error": "\n".join(errors)}
 
 
@@ -136,10 +164,11 @@ def call(channel: _Channel, namespace: dict, request: dict) -> dict:
         return {"ok": False, "type": "NameError", "error": f"{request['name']} is not a defined function"}
     args, kwargs = request["args"], request["kwargs"]
     try:
-        if request.get("count_lines"):
-            value, lines = _count_lines(function, args, kwargs)
-        else:
-            value, lines = function(*args, **kwargs), None
+        with _time_limit(request["timeout"]):
+            if request.get("count_lines"):
+                value, lines = _count_lines(function, args, kwargs)
+            else:
+                value, lines = function(*args, **kwargs), None
     except BaseException as error:  # noqa: BLE001
         return {"ok": False, "type": type(error).__name__, "error": _describe_error(error)}
     try:
@@ -171,7 +200,8 @@ def serve(channel: _Channel) -> None:
         if request["op"] == "end":
             return
         if request["op"] == "exec":
-            reply = run_cell(namespace, request["source"], request["label"], request["statementwise"])
+            reply = run_cell(namespace, request["source"], request["label"], request["statementwise"],
+                             request["timeout"])
         elif request["op"] == "describe":
             reply = describe(namespace, request["names"])
         else:
