@@ -296,9 +296,11 @@ def scores(course: Path, students, assignments) -> dict[tuple[str, str], float |
     return found
 
 
-def max_scores(course: Path, assignments) -> dict[str, float]:
+def autograded_maximum(course: Path, assignments) -> dict[str, float]:
+    """Each assignment's autograded points: what the instructor's answers deserve before any grading by
+    hand (a written answer scores nothing until a person grades it)."""
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        return {assignment: float(gb.find_assignment(assignment).max_score) for assignment in assignments}
+        return {assignment: float(gb.find_assignment(assignment).max_code_score) for assignment in assignments}
 
 
 def misgraded(whole: Class, ours: dict, maximum: dict[str, float]) -> list[str]:
@@ -337,7 +339,7 @@ def run(args) -> None:
         ours_log = grading_log_seconds(whole.course)
         ours = scores(whole.course, whole.kinds, whole.assignments)
         theirs = scores(stock, whole.kinds, whole.assignments)
-        maximum = max_scores(whole.course, whole.assignments)
+        maximum = autograded_maximum(whole.course, whole.assignments)
         subset = subset_course(whole, tmp / "subset", whole.honest()[:SUBSET])
         isolation = isolation_seconds(subset)
 

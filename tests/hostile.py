@@ -295,7 +295,7 @@ hog = np.ones(50 * 2**30 // 8)  # 50 GB
 MEMORY_LIST = '''
 hog = []
 while True:
-    hog.append(b"x" * 10**8)
+    hog.append(bytearray(10**8))
 '''
 
 OUTPUT_FLOOD = '''
@@ -338,8 +338,7 @@ os.waitpid(first, 0)
 # Tries to read what a student must never see, and prints whatever it gets (so a leak would show in the
 # graded notebook's outputs).
 FILES_READ = '''
-import os
-
+MARK = ("BEGIN " + "HIDDEN TESTS").encode()  # spelled out, the grader would take this cell for a test
 for name, path in SECRETS.items():
     try:
         with open(path, "rb") as file:
@@ -348,7 +347,7 @@ for name, path in SECRETS.items():
         print(f"ATTACK read {name}: blocked ({type(error).__name__})")
         continue
     print(f"ATTACK read {name}: ok, {len(data)} bytes")
-    at = data.find(b"BEGIN HIDDEN TESTS")
+    at = data.find(MARK)
     print(data[max(at, 0):max(at, 0) + 3000].decode(errors="replace"))
 '''
 
@@ -357,6 +356,7 @@ FILES_SEARCH = '''
 import os
 import time
 
+MARK = ("BEGIN " + "HIDDEN TESTS").encode()
 deadline = time.monotonic() + 3
 seen, hits, walked = 0, 0, set()
 for root in [os.getcwd(), os.path.expanduser("~"), "/tmp", COURSE, REPOSITORY, "/work", "/root", "/home",
@@ -376,7 +376,7 @@ for root in [os.getcwd(), os.path.expanduser("~"), "/tmp", COURSE, REPOSITORY, "
             except OSError:
                 continue
             seen += 1
-            at = data.find(b"BEGIN HIDDEN TESTS")
+            at = data.find(MARK)
             if at >= 0:
                 hits += 1
                 if hits <= 20:
@@ -404,6 +404,11 @@ except Exception as error:
     print(f"ATTACK write gradebook rows: blocked ({type(error).__name__})")
 else:
     print("ATTACK write gradebook rows: ok")
+'''
+
+# An innocent comment that happens to quote the marker of the instructor's hidden tests.
+HIDDEN_MARKER = '''
+# Which inputs do the hidden tests use? The source notebook marks them with "### BEGIN HIDDEN TESTS".
 '''
 
 # Files submitted beside the notebook: if the kernel imported them, they would print the shadow mark.
@@ -471,8 +476,9 @@ class Kit:
             "gradebook": f"{course}/gradebook.db",
             "another student": f"{course}/submitted/honest_right/{ASSIGNMENT}/{ASSIGNMENT}.ipynb",
             "solution": f"{course}/solutions/{ASSIGNMENT}/{ASSIGNMENT}.ipynb",
-            "course marker": self.marker_paths()[0],
-            "tmp marker": self.marker_paths()[1],
+            "course marker": str(self.marker_paths()[0]),
+            "tmp marker": str(self.marker_paths()[1]),
+            "repository marker": str(self.marker_paths()[2]),
         }
         markers = [str(path).replace("pwned", "daemon") for path in self.marker_paths()]
         return (f"COURSE = {course!r}\nREPOSITORY = {str(self.repository)!r}\nTOKEN = {self.token!r}\n"
@@ -603,6 +609,22 @@ def add_fake_graded_cell(nb, kit):
     nb.cells.insert(nb.cells.index(answer) + 1, cell)
 
 
+def delete_table_test(nb, kit):
+    nb.cells = [cell for cell in nb.cells if grade_id(cell) != "relu_table_matches_reference"]
+
+
+def add_foreign_cell(nb, kit):
+    # A test cell copied, as Jupyter copies it (nbgrader metadata and all), from another assignment's
+    # notebook: its grade id is unknown to this assignment's gradebook.
+    cell = nbformat.v4.new_code_cell('"""relu\'(0) is 0, as in PyTorch"""\nassert True')
+    cell.metadata.update(deletable=False, editable=False)
+    cell.metadata["nbgrader"] = {"cell_type": "code", "checksum": "0123456789abcdef0123456789abcdef",
+                                 "grade": True, "grade_id": "relu_grad_at_zero", "locked": True, "points": 1,
+                                 "schema_version": 3, "solution": False, "task": False}
+    answer = next(c for c in nb.cells if grade_id(c) == "relu")
+    nb.cells.insert(nb.cells.index(answer) + 1, cell)
+
+
 def lock_answer(nb, kit):
     # The answer cell claims to be the instructor's: a locked, graded cell worth 50 points.
     cell = next(c for c in nb.cells if grade_id(c) == "relu")
@@ -649,6 +671,51 @@ def _no_cells(kit: Kit) -> str:
 # --- the catalogue --------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class Bug:
+    """A grader bug that keeps an entry from getting what it deserves; its checks are expected to fail.
+
+    Parameters
+    ----------
+    reason : str
+        What goes wrong, where, and how to see it.
+    breaks : frozenset of str
+        Which checks it breaks: ``"score"`` (the entry's points) and ``"log"`` (its status and problems).
+    """
+
+    reason: str
+    breaks: frozenset = frozenset({"score", "log"})
+
+
+# The grader's own preprocessor strips hidden-test regions from every cell before the kernel runs it.
+MARKER_BUG = Bug(
+    "grading/preprocessors.py SandboxedExecute applies _hide_tests (nbgrader's ClearHiddenTests) to every cell, "
+    "the student's own cells too: an answer cell with a line that merely mentions BEGIN HIDDEN TESTS, without an "
+    "END line, makes nbgrader raise 'RuntimeError: No end hidden tests statement found', and the whole submission "
+    "is zeroed ('failed'); with both lines, the code between them silently never runs in the notebook")
+# A graded cell whose grade id the gradebook does not know keeps its nbgrader metadata without a grade id.
+IDLESS_BUG = Bug(
+    "grading/preprocessors.py OverwriteCells drops the nbgrader metadata of a cell whose grade id the gradebook "
+    "does not know only in add_missing_task_cells, but nbgrader's add_missing_grade_cells runs first and fails "
+    "on that cell (is_grade is true, its grade id is gone): 'KeyError: grade_id', the whole submission is zeroed "
+    "('failed'). A test cell copied from another assignment's notebook, or a renamed grade id, is enough")
+# nbgrader puts a deleted test cell back after the source's previous cell, if that is a graded or answer cell.
+PREVIOUS_BUG = Bug(
+    "nbgrader's OverwriteCells.add_missing_grade_cells puts a deleted test cell back after the previous cell of "
+    "the source, looking it up among the submission's graded and answer cells only; relu_table_matches_reference "
+    "follows show_relu_table, a locked cell that is neither, so deleting it fails with 'KeyError: "
+    "show_relu_table' (an empty notebook: 'KeyError: relu') and the whole submission is zeroed ('failed') instead "
+    "of graded with the test put back; grading/preprocessors.py's OverwriteCells does not repair this")
+IGNORED_BUG = Bug(
+    "grading/records.py lists the problem kind 'ignored file', but nothing in grading/ reports it: a numpy.py or "
+    "relu_reference.py submitted beside the notebook is left out of the sandbox without a word in the log",
+    frozenset({"log"}))
+
+
+def _only(bug: Bug, *checks: str) -> Bug:
+    return Bug(bug.reason, frozenset(checks))
+
+
+@dataclass(frozen=True)
 class Hostile:
     """One student's submission, and what grading it must give.
 
@@ -668,6 +735,8 @@ class Hostile:
         Problem kinds (grading/records.py) that the grading log must name for it.
     why : str
         What it tries, and why it deserves what it does.
+    bug : Bug, optional
+        A known grader bug that keeps it from getting what it deserves.
     """
 
     name: str
@@ -677,6 +746,7 @@ class Hostile:
     status: str = "graded"
     problems: tuple = ()
     why: str = ""
+    bug: Bug | None = None
 
     @property
     def score(self) -> float:
@@ -698,7 +768,11 @@ CATALOGUE = [
     Hostile("tests_edited", "test cells", submit(relu=WRONG_RELU, edit=edit_tests), NOTHING,
             problems=("edited test",), why="every test cell replaced by `pass`"),
     Hostile("tests_deleted", "test cells", submit(relu=WRONG_RELU, edit=delete_tests), NOTHING,
-            problems=("deleted test",), why="every test cell deleted"),
+            problems=("deleted test",), why="every test cell deleted: they are put back, and fail",
+            bug=_only(PREVIOUS_BUG, "log")),
+    Hostile("table_test_deleted_right", "test cells", submit(**RIGHT, edit=delete_table_test), ALL,
+            problems=("deleted test",), why="right answers, the relu_table test deleted: it is put back, and "
+                                            "passes", bug=PREVIOUS_BUG),
     Hostile("tests_duplicated", "test cells", submit(relu=WRONG_RELU, edit=duplicate_tests), NOTHING,
             problems=("copied cell",), why="each test cell copied, the copy emptied"),
     Hostile("tests_markdown", "test cells", submit(relu=WRONG_RELU, edit=_retype("markdown")), NOTHING,
@@ -712,11 +786,14 @@ CATALOGUE = [
     Hostile("ids_swapped", "metadata", submit(relu=RIGHT_ANSWER, edit=swap_ids), frozenset(RELU_TESTS),
             why="a 1-point and a 2-point test trade grade ids; relu is right, softplus a stub"),
     Hostile("id_renamed", "metadata", submit(relu=WRONG_RELU, edit=rename_id), NOTHING,
-            problems=("deleted test",), why="a test cell renamed and emptied: the original is put back"),
+            problems=("deleted test",), why="a failing test cell renamed and emptied: the original is put back",
+            bug=_only(IDLESS_BUG, "log")),
     Hostile("schema_forged", "metadata", submit(relu=WRONG_RELU, edit=bad_schema), NOTHING,
             status="zero", problems=("failed",), why="nbgrader schema_version 99 on every cell"),
     Hostile("fake_graded_cell", "metadata", submit(relu=WRONG_RELU, edit=add_fake_graded_cell), NOTHING,
-            why="a new locked graded cell worth 1000 points that always passes"),
+            why="a new locked graded cell worth 1000 points that always passes", bug=_only(IDLESS_BUG, "log")),
+    Hostile("foreign_cell_right", "metadata", submit(**RIGHT, edit=add_foreign_cell), ALL,
+            why="right answers, and a test cell copied with its metadata from another assignment", bug=IDLESS_BUG),
     Hostile("answer_locked", "metadata", submit(relu=WRONG_RELU, edit=lock_answer), NOTHING,
             status="zero", problems=("failed",),
             why="the answer cell claims to be a locked test cell worth 50 points"),
@@ -767,8 +844,8 @@ CATALOGUE = [
     Hostile("tamper_array_ufunc_object", "tampering", submit(relu=ARRAY_UFUNC_OBJECT), NOTHING,
             why="relu returns an object with __array_ufunc__, __array__ and comparisons that say yes"),
     Hostile("tamper_traceback_hidden", "tampering", submit(relu=WRONG_RELU + TRACEBACK_HIDDEN), NOTHING,
-            problems=("overridden",),
-            why="builtins.AssertionError replaced and tracebacks hidden, so failing cells show no error"),
+            why="builtins.AssertionError replaced and tracebacks hidden, so that failing cells show no error "
+                "(nbgrader records the error of the kernel's reply anyway)"),
     Hostile("tamper_numpy_right", "tampering", submit(**RIGHT | {"relu": RIGHT_ANSWER + NUMPY_PATCHED}), ALL,
             why="numpy patched as above, but every answer is right: it deserves full marks"),
     Hostile("tamper_mixed", "tampering",
@@ -786,10 +863,13 @@ CATALOGUE = [
             why="writes to the gradebook (file and rows), another student's notebook, the solution, and "
                 "marker files"),
     Hostile("shadow_numpy_right", "files", with_file("numpy.py", SHADOW_NUMPY, **RIGHT), ALL,
-            problems=("ignored file",), why="a numpy.py beside the notebook that would break numpy"),
+            problems=("ignored file",), why="a numpy.py beside the notebook that would break numpy",
+            bug=IGNORED_BUG),
     Hostile("shadow_reference", "files", with_file("relu_reference.py", SHADOW_REFERENCE, relu=WRONG_RELU),
             NOTHING, problems=("ignored file",),
-            why="a relu_reference.py beside the notebook whose checks do nothing"),
+            why="a relu_reference.py beside the notebook whose checks do nothing", bug=IGNORED_BUG),
+    Hostile("hidden_marker_right", "files", submit(**RIGHT | {"relu": RIGHT_ANSWER + HIDDEN_MARKER}), ALL,
+            why="right answers, and a comment that mentions the instructor's hidden-test marker", bug=MARKER_BUG),
 
     # --- the reference instead of one's own work ---
     Hostile("reference_direct", "reference", submit(relu=REFERENCE_DIRECT), NOTHING, why="return ref.relu(x)"),
@@ -815,8 +895,9 @@ CATALOGUE = [
             NOTHING, status="zero", problems=("invalid",), why="a notebook cut in half"),
     Hostile("zero_bytes", "broken", _write(f"{ASSIGNMENT}.ipynb", lambda kit: ""), NOTHING, status="zero",
             problems=("invalid",), why="an empty file"),
-    Hostile("no_cells", "broken", _write(f"{ASSIGNMENT}.ipynb", _no_cells), NOTHING,
-            why="a valid notebook without a single cell"),
+    Hostile("no_cells", "broken", _write(f"{ASSIGNMENT}.ipynb", _no_cells), NOTHING, problems=("deleted test",),
+            why="a valid notebook without a single cell: the tests are put back, and fail",
+            bug=_only(PREVIOUS_BUG, "log")),
     Hostile("renamed", "broken", _write(f"{ASSIGNMENT} (1).ipynb", _released_text), NOTHING, status="zero",
             problems=("renamed",), why="the notebook under another name"),
     Hostile("missing_notebook", "broken", _write("notes.txt", lambda kit: "I forgot it"), NOTHING,

@@ -47,6 +47,8 @@ returncode = subprocess.run(command).returncode
 def table():
     processes = {}
     for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
         try:
             stat = open(f"/proc/{entry}/stat").read()
             cmdline = open(f"/proc/{entry}/cmdline", "rb").read().replace(b"\0", b" ").decode(errors="replace")
@@ -101,7 +103,7 @@ class Graded:
     course: Path
     kit: Kit
     run: subprocess.CompletedProcess
-    survivors: list[dict]
+    survivors: list[dict] | None  # None: the wrapper wrote no report
     hashes: dict[str, str]  # every submitted file before grading -> its sha256
     scores: dict[str, float | None]  # student -> find_submission(...).score (None: no submission)
     grades: dict[str, dict[str, dict]]  # student -> grade id -> score, max_score, auto_score, manual_score
@@ -160,7 +162,7 @@ def graded(tmp_path_factory) -> Graded:
     wrapper.write_text(WRAPPER)
     run = _grading(course, "autograde", "--timeout", str(CELL_TIMEOUT), "--notebook-timeout",
                    str(NOTEBOOK_TIMEOUT), wrapper=wrapper, report=report)
-    survivors = json.loads(report.read_text())["survivors"] if report.is_file() else []
+    survivors = json.loads(report.read_text())["survivors"] if report.is_file() else None
 
     scores, grades = {}, {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
@@ -183,6 +185,13 @@ def graded(tmp_path_factory) -> Graded:
 
 def _ids(entries):
     return [entry.name for entry in entries]
+
+
+def _params(entries, check: str):
+    """The entries as parameters, each with a strict xfail where a known grader bug breaks `check`."""
+    return [pytest.param(entry, id=entry.name, marks=[pytest.mark.xfail(strict=True, reason=entry.bug.reason)]
+                         if entry.bug is not None and check in entry.bug.breaks else [])
+            for entry in entries]
 
 
 def _outputs(nb) -> str:
@@ -246,7 +255,7 @@ def test_every_student_has_a_score(graded):
             assert graded.scores[entry.name] is not None, f"{entry.name} has no recorded score"
 
 
-@pytest.mark.parametrize("entry", HONEST, ids=_ids(HONEST))
+@pytest.mark.parametrize("entry", _params(HONEST, "score"))
 def test_honest_submission_gets_its_exact_score(graded, entry: Hostile):
     """an honest submission gets exactly the points of the tests its code passes"""
     assert graded.scores[entry.name] == entry.score, f"{entry.name}: {entry.why}"
@@ -258,7 +267,7 @@ def _cell_scores(graded, entry: Hostile) -> dict[str, float]:
     return {name: grade["score"] for name, grade in graded.grades.get(entry.name, {}).items()}
 
 
-@pytest.mark.parametrize("entry", HOSTILE, ids=_ids(HOSTILE))
+@pytest.mark.parametrize("entry", _params(HOSTILE, "score"))
 def test_hostile_submission_gets_exactly_what_its_code_deserves(graded, entry: Hostile):
     """each test cell of a hostile submission scores its points if the submission's code deserves them and
     zero otherwise: tampering with a wrong answer earns nothing, tampering with a right one loses nothing"""
@@ -376,6 +385,7 @@ def _processes() -> dict[int, dict]:
 
 def test_no_process_survives_grading(graded):
     """when the grader has finished, none of the processes it started, or students' code started, is left"""
+    assert graded.survivors is not None, f"the wrapper reported nothing:\n{graded.run.stderr[-3000:]}"
     assert graded.survivors == [], json.dumps(graded.survivors, indent=1)
 
 
@@ -409,7 +419,7 @@ def test_sandbox_users_own_no_process(graded):
 
 # --- 6. every submission is logged, with a reason where it was zeroed or overridden ---------------------------
 
-@pytest.mark.parametrize("entry", CATALOGUE, ids=_ids(CATALOGUE))
+@pytest.mark.parametrize("entry", _params(CATALOGUE, "log"))
 def test_submission_is_logged_with_its_status_and_problems(graded, entry: Hostile):
     """the grading log has the submission's expected status and names its expected problems; a zero has a
     zeroing reason, and every problem says what happened"""
