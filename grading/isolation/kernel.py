@@ -28,8 +28,9 @@ class SandboxedKernelManager(AsyncKernelManager):
     --------
     >>> import tempfile
     >>> km = SandboxedKernelManager(Sandbox(), Path(tempfile.gettempdir()))
-    >>> km.transport
-    'ipc'
+    >>> km.transport, km.kernel_spec.interrupt_mode
+    ('ipc', 'message')
+    >>> km.context.destroy()
     """
 
     def __init__(self, sandbox: Sandbox, scratch: Path, cpu_seconds: int = 3600, **kwargs):

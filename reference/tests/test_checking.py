@@ -323,6 +323,30 @@ def test_check_vectorised_accepts_numpy_and_rejects_loops():
             check_vectorised(as_student(loop)["relu"], np.linspace(-1, 1, 5000))
 
 
+class RemoteFunction:
+    """A function that runs elsewhere (as in the grader's sandboxed worker) and counts its lines there."""
+
+    __name__ = "relu"
+
+    def __init__(self, lines):
+        self.lines, self.calls = lines, []
+
+    def __call__(self, x):  # pragma: no cover -- check_vectorised must not run it here
+        raise AssertionError("the lines are counted where the function runs")
+
+    def __count_python_lines__(self, x, **params):
+        self.calls.append((x.size, params))
+        return self.lines
+
+
+def test_check_vectorised_takes_the_count_of_a_function_that_runs_elsewhere():
+    remote = RemoteFunction(lines=12)
+    check_vectorised(remote, np.ones(5000), beta=2.0)
+    assert remote.calls == [(5000, {"beta": 2.0})]
+    with pytest.raises(AssertionError, match="ran 5001 Python lines and calls on 5000 elements"):
+        check_vectorised(RemoteFunction(lines=5001), np.ones(5000))
+
+
 def test_check_vectorised_refuses_the_reference():
     with pytest.raises(ReferenceUsedError):
         check_vectorised(ref.relu, np.ones(5000))
