@@ -204,7 +204,9 @@ def _start_grader(root: str, overrides: dict, slots) -> None:
     quiet_warnings()
     course = Course.open(root, timeout=overrides["timeout"], notebook_timeout=overrides["notebook_timeout"],
                          unsandboxed=overrides["unsandboxed"], shard=overrides["shard"])
-    course.config.Sandbox.slot = slots.get()
+    # Shards graded on one machine must not share sandbox users either (a process limit is per user).
+    shard_offset = 0 if course.shard is None else 100 * (course.shard[0] - 1)
+    course.config.Sandbox.slot = shard_offset + slots.get()
     _course = course
 
 
