@@ -31,9 +31,9 @@ from tqdm import tqdm
 from . import checks
 from .course import CONFIG_FILE, Course, quiet_logger, quiet_warnings
 from .gradebook import add_students, ensure_assignments, graded_submissions, record_zero, submission_score
-from .isolation.sandbox import Sandbox, SandboxUnavailableError, check_available
+from .isolation.sandbox import Sandbox
 from .journal import Journal, fingerprint
-from .preprocessors import SECRET_FILE, ApplyVerification, SandboxedExecute
+from .preprocessors import SECRET_FILE, ApplyVerification, SandboxedExecute, require_sandbox
 from .records import ROUTINE, Outcome, Problem, write_log
 from .verification import close_zygotes, course_secret
 
@@ -62,12 +62,7 @@ def autograde_class(course: Course, *, jobs: int | None = None, regrade: bool = 
         If students' code cannot be isolated here and unsandboxed grading was not accepted.
     """
     sandbox = Sandbox(config=course.config)
-    reason = check_available(sandbox)
-    if reason is not None:
-        raise SandboxUnavailableError(
-            f"students' code cannot be isolated on this machine: {reason}. Fix that, or accept grading "
-            "without isolation (students' code then runs as you, and can read and change the gradebook and "
-            "the hidden tests): make autograde UNSANDBOXED=1, or python -m grading autograde --unsandboxed")
+    require_sandbox(sandbox)
     if sandbox.unsandboxed:
         print("WARNING: grading WITHOUT the sandbox, as accepted (--unsandboxed): students' code runs as "
               "you, next to the gradebook", file=out)

@@ -12,6 +12,7 @@ then looks up a grade id the copy no longer has (``KeyError: 'grade_id'``), fail
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import os
 import shutil
@@ -27,7 +28,7 @@ from traitlets import Integer
 from nbgrader.preprocessors import OverwriteCells as _NbgraderOverwriteCells
 
 from .isolation.kernel import SandboxedKernelManager
-from .isolation.sandbox import Sandbox, give, remove
+from .isolation.sandbox import Sandbox, SandboxUnavailableError, check_available, give, remove
 from .verification import course_secret, make_plan, submission_seed, verify
 
 SECRET_FILE = ".grading_secret"  # in the course directory, beside the gradebook
@@ -79,6 +80,7 @@ class SandboxedExecute(Execute):
 
     def preprocess(self, nb, resources, km=None):
         sandbox = Sandbox(parent=self)
+        require_sandbox(sandbox)
         scratch = sandbox.scratch()
         visible = copy.deepcopy(nb)
         for cell in visible.cells:
@@ -116,6 +118,23 @@ class SandboxedExecute(Execute):
                     f"\n[output cut: this cell printed more than {self.max_output_bytes} bytes]\n")))
             return None
         return super().output(outs, msg, display_id, cell_index)
+
+
+@functools.cache
+def _unavailable(unsandboxed: bool) -> str | None:
+    return check_available(Sandbox(unsandboxed=unsandboxed))
+
+
+def require_sandbox(sandbox: Sandbox) -> None:
+    """Refuse to run a student's code when it cannot be isolated, unless unsandboxed grading was accepted
+    (checked once per process: also plain ``nbgrader autograde`` refuses)."""
+    reason = _unavailable(sandbox.unsandboxed)
+    if reason is not None:
+        raise SandboxUnavailableError(
+            f"students' code cannot be isolated on this machine: {reason}. Fix that, or accept grading "
+            "without isolation (students' code then runs as you, and can read and change the gradebook and "
+            "the hidden tests): make autograde UNSANDBOXED=1, python -m grading autograde --unsandboxed, or "
+            "--Sandbox.unsandboxed=True")
 
 
 def _hide_tests(cell) -> None:

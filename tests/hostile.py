@@ -292,15 +292,16 @@ MEMORY_NUMPY = '''
 hog = np.ones(50 * 2**30 // 8)  # 50 GB
 '''
 
+# np.empty leaves the memory untouched, so the address-space limit is reached at once.
 MEMORY_LIST = '''
 hog = []
 while True:
-    hog.append(bytearray(10**8))
+    hog.append(np.empty(10**8 // 8))
 '''
 
 OUTPUT_FLOOD = '''
-for line in range(2_000_000):
-    print("flood", line)
+for _ in range(2000):
+    print("flood\\n" * 1000, end="")  # 2 million lines, a thousand at a time
 '''
 
 # A session leader sleeping, and a double-forked daemon that keeps writing marker files where it can; both
@@ -330,7 +331,7 @@ if first == 0:
     if os.fork() == 0:
         os.execv(sys.executable, [sys.executable, "-c", DAEMON, TOKEN, *MARKERS])
     os._exit(0)
-os.waitpid(first, 0)
+_ = os.waitpid(first, 0)
 '''
 
 # --- the file system ---------------------------------------------------------------------------------------
@@ -351,13 +352,13 @@ for name, path in SECRETS.items():
     print(data[max(at, 0):max(at, 0) + 3000].decode(errors="replace"))
 '''
 
-# Searches the file system, for at most 3 s, for a file with hidden tests, and prints what follows the mark.
+# Searches the file system, for at most 1.5 s, for a file with hidden tests, and prints what follows the mark.
 FILES_SEARCH = '''
 import os
 import time
 
 MARK = ("BEGIN " + "HIDDEN TESTS").encode()
-deadline = time.monotonic() + 3
+deadline = time.monotonic() + 1.5
 seen, hits, walked = 0, 0, set()
 for root in [os.getcwd(), os.path.expanduser("~"), "/tmp", COURSE, REPOSITORY, "/work", "/root", "/home",
              "/srv", "/var", "/opt", "/"]:
@@ -810,16 +811,16 @@ CATALOGUE = [
     Hostile("endless_loop_right", "process", submit(**RIGHT | {"relu": RIGHT_ANSWER + ENDLESS_LOOP}), ALL,
             problems=("timeout",), why="an endless loop after a right relu: the cell is interrupted, relu "
                                        "stays defined, as in any kernel"),
-    Hostile("sleep_every_cell_right", "process", submit(**RIGHT | {"relu": RIGHT_ANSWER + SLEEP_EVERY_CELL}),
-            ALL, problems=("timeout", "overridden"),
-            why="every later cell sleeps first, so every test times out in the notebook; the functions are "
-                "right"),
+    Hostile("sleep_every_cell_right", "process",
+            submit(**RIGHT | {"relu_table": RIGHT_ANSWER + SLEEP_EVERY_CELL}), ALL, problems=("timeout", "overridden"),
+            why="from relu_table on, every cell sleeps first, so every later test times out in the notebook; the "
+                "functions are right"),
     Hostile("memory_numpy_right", "process", submit(**RIGHT | {"relu": RIGHT_ANSWER + MEMORY_NUMPY}), ALL,
             why="asks numpy for 50 GB after a right relu: a MemoryError, nothing else"),
     Hostile("memory_list", "process", submit(relu=WRONG_RELU + MEMORY_LIST), NOTHING,
             why="a list grown until the address-space limit, then kept"),
     Hostile("output_flood_right", "process", submit(**RIGHT | {"relu": RIGHT_ANSWER + OUTPUT_FLOOD}), ALL,
-            why="prints 2 million lines after a right relu"),
+            why="prints 2 million lines (12 MB) after a right relu"),
     Hostile("background_right", "process", submit(**RIGHT | {"relu": RIGHT_ANSWER + BACKGROUND}), ALL,
             why="starts a session leader and a double-forked daemon that outlive the cell"),
 

@@ -332,16 +332,21 @@ def test_no_hidden_test_in_any_output(graded):
     """no graded notebook shows a hidden test in its outputs, and no other file that grading kept (a
     submission's extra files) holds one"""
     lines = _hidden_lines()
-    leaks = []
+    leaks, sources = [], ""
     for path in sorted((graded.course / "autograded").rglob("*")):
         if not path.is_file():
             continue
         if path.suffix == ".ipynb":
-            text = _outputs(nbformat.read(path, as_version=4))
+            nb = nbformat.read(path, as_version=4)
+            text = _outputs(nb)
+            sources += "\n".join(cell.source for cell in nb.cells)
         else:
             text = path.read_text(errors="replace")
         leaks += [f"{path.relative_to(graded.course)}: {line}" for line in lines if line in text]
     assert not leaks, "\n".join(leaks)
+    # The graded notebooks' test cells are the instructor's, hidden tests included: the lines looked for are
+    # really there to be found, in the sources.
+    assert all(line in sources for line in lines)
 
 
 def test_file_search_found_no_hidden_test(graded):
