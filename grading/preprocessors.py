@@ -35,11 +35,15 @@ SECRET_FILE = ".grading_secret"  # in the course directory, beside the gradebook
 
 
 class OverwriteCells(_NbgraderOverwriteCells):
-    """nbgrader's ``OverwriteCells``, which also grades a notebook holding a copied graded cell.
+    """nbgrader's ``OverwriteCells``, which trusts no nbgrader metadata of the submission and also grades a
+    notebook holding a copied graded cell.
 
-    Configured as ``OverwriteCells`` like the original. A cell whose nbgrader metadata lost its grade id
-    (a duplicate, or an id the gradebook does not know) is not an nbgrader cell any more for nbgrader
-    either; its leftover metadata is dropped before the missing cells are put back.
+    Configured as ``OverwriteCells`` like the original. Before nbgrader's own work, every cell's nbgrader
+    metadata is replaced by what the gradebook recorded for its grade id (points, kind, lock, schema
+    version), and dropped from a cell whose id the gradebook does not know: forged points, a "graded" cell
+    the student made up, or a broken schema version change nothing and fail nothing. A cell whose metadata
+    lost its grade id (a duplicate) is not an nbgrader cell any more for nbgrader either; its leftover
+    metadata is dropped before the missing cells are put back.
 
     Examples
     --------
@@ -51,9 +55,49 @@ class OverwriteCells(_NbgraderOverwriteCells):
     False
     """
 
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gb:
+            _restore_metadata(nb, gb.find_notebook(info["notebook"], info["assignment"]))
+        return super().preprocess(nb, resources)
+
     def add_missing_task_cells(self, nb, resources):
         _drop_idless_metadata(nb)
         return super().add_missing_task_cells(nb, resources)
+
+
+def _restore_metadata(nb, recorded) -> None:
+    """Give each cell the nbgrader metadata the gradebook recorded for its grade id, or none."""
+    sources = {cell.name: cell for cell in recorded.source_cells}
+    points = {cell.name: cell.max_score for cell in recorded.grade_cells}
+    answers = {cell.name for cell in recorded.solution_cells}
+    tasks = {cell.name for cell in recorded.task_cells}
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id") if isinstance(
+            cell.metadata.get("nbgrader"), dict) else None
+        if grade_id not in sources:
+            cell.metadata.pop("nbgrader", None)
+            continue
+        source = sources[grade_id]
+        meta = {"grade": grade_id in points, "grade_id": grade_id, "locked": bool(source.locked),
+                "schema_version": 3, "solution": grade_id in answers, "task": grade_id in tasks}
+        if grade_id in points:
+            meta["points"] = points[grade_id]
+        if source.locked:
+            meta["checksum"] = source.checksum
+            _retype(cell, source.cell_type)  # a test cell turned into markdown is code again
+        cell.metadata["nbgrader"] = meta
+
+
+def _retype(cell, cell_type: str) -> None:
+    if cell.cell_type == cell_type:
+        return
+    cell.cell_type = cell_type
+    if cell_type == "code":
+        cell.outputs, cell.execution_count = [], None
+    else:
+        cell.pop("outputs", None)
+        cell.pop("execution_count", None)
 
 
 def _drop_idless_metadata(nb) -> None:
