@@ -2,21 +2,23 @@
 of isolation per notebook.
 
 The class (BENCH_STUDENTS students, default 30, times every assignment in solutions/) is built once: honest
-students hand in, alternately, the instructor's answers typed into the released notebook (full marks) and
-the untouched released notebook (zero), and three hostile students are spread among them: one whose answer
-loops forever (in the first assignment only, so that it costs one cell timeout per grader, not five), one
-whose answers are wrong but make numpy's comparisons always succeed, and one whose answers call
+students hand in, alternately, the instructor's answers typed into the released notebook (every autograded
+point) and the untouched released notebook (zero), and three hostile students are spread among them: one
+whose answer loops forever (in the first assignment only, so that it costs the cell timeout once, not five
+times), one whose answers are wrong but make numpy's comparisons always succeed, and one whose answers call
 relu_reference. Then, in one run of this section:
 
-* throughput: stock ``nbgrader autograde ASSIGNMENT --force --create``, assignment after assignment, from a
+* throughput: stock ``nbgrader autograde ASSIGNMENT --force --create``, one assignment after another, in a
   copy of the class with a plain nbgrader_config.py (nbgrader's own preprocessors, kernels unsandboxed, no
   verification), against ``python -m grading autograde`` (one grading process per core, every kernel and
-  every check of a test in a sandbox), both with a 10 s cell timeout. One run each, the stock one first:
-  each takes minutes, and a second would double the section's time;
+  every check of a test in a sandbox), both with a 10 s cell timeout. One run each, stock first: each takes
+  minutes (stock about ten for 30 students), and repeating them would double the section's time;
 * isolation: the same grader with ``--jobs 1``, sandboxed and ``--unsandboxed`` (the very same pipeline
-  without bubblewrap; the resource limits stay), alternately, on a subset of honest students, so that a
-  change in the machine's load weighs on both sides alike. The hostile ones are left out there: the
-  endless loop costs the same two timeouts either way and would only add noise;
+  without bubblewrap; the resource limits stay), three runs each in the order AB BA AB, on two honest
+  students (a solution and an untouched one: ten notebooks, about three minutes in all). Per notebook, the
+  grading log's seconds: the median over the runs, then over the notebooks, so that neither the start of the
+  grading process nor a notebook slowed down by another user of the machine weighs on it. The hostile
+  students are left out there: an endless loop costs the same timeouts either way and would only add noise;
 * the results: our grader's score of every honest submission must be what it deserves (a warning says
   otherwise), and the hostile students' scores are shown beside stock nbgrader's.
 """
@@ -45,7 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NBGRADER = Path(sys.executable).parent / "nbgrader"  # the stock command line, from this environment
 STUDENTS = int(os.environ.get("BENCH_STUDENTS", "30"))
 TIMEOUT = 10  # seconds per cell, in both graders: an endless loop costs this much in each
-SUBSET = 6  # honest students graded in the isolation measurement
+SUBSET = 2  # honest students (a solution and an untouched one) in the isolation measurement
 ROUNDS = 3  # sandboxed and unsandboxed runs each, interleaved
 
 # What the hostile student "spoiled_numpy" puts at the top of its first answer: wrong answers of the right
@@ -95,10 +97,10 @@ class Class:
         return self.notebooks_per_student * len(self.kinds)
 
     def honest(self) -> list[str]:
-        return [s for s, kind in self.kinds.items() if kind in ("solution", "untouched")]
+        return [student for student, kind in self.kinds.items() if kind in HONEST]
 
     def hostile(self) -> list[str]:
-        return [s for s in self.kinds if s not in self.honest()]
+        return [student for student, kind in self.kinds.items() if kind not in HONEST]
 
 
 def typed_answers(source_nb) -> dict[str, str]:
@@ -160,6 +162,7 @@ def calls_reference(answers: dict[str, str], first_assignment: bool) -> dict[str
     return answers
 
 
+HONEST = ("solution", "untouched")
 HOSTILE = {"endless_loop": endless_loop, "spoiled_numpy": spoiled_numpy, "calls_reference": calls_reference}
 
 
@@ -173,7 +176,7 @@ def class_kinds(students: int) -> dict[str, str]:
         if number in places:
             kinds[f"student{number:02d}"] = places[number]
         else:
-            kinds[f"student{number:02d}"] = ("solution", "untouched")[honest % 2]
+            kinds[f"student{number:02d}"] = HONEST[honest % 2]
             honest += 1
     return kinds
 
@@ -183,7 +186,8 @@ def make_class(course: Path, students: int) -> Class:
     every student (see `class_kinds`)."""
     shutil.copytree(ROOT / "solutions", course / "solutions")
     grading(course, "assignments")
-    assignments = sorted(p.name for p in (course / "solutions").iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+    assignments = sorted(path.name for path in (course / "solutions").iterdir()
+                         if path.is_dir() and any(path.glob("*.ipynb")))
     kinds = class_kinds(students)
     for index, assignment in enumerate(assignments):
         for released_path in sorted((course / "exercises" / assignment).glob("*.ipynb")):
@@ -214,7 +218,8 @@ def subset_course(whole: Class, folder: Path, students: list[str]) -> Class:
             shutil.copy2(whole.course / name, folder / name)
     for student in students:
         shutil.copytree(whole.course / "submitted" / student, folder / "submitted" / student)
-    return Class(folder, whole.assignments, {s: whole.kinds[s] for s in students}, whole.notebooks_per_student)
+    kinds = {student: whole.kinds[student] for student in students}
+    return Class(folder, whole.assignments, kinds, whole.notebooks_per_student)
 
 
 # --- the graders ----------------------------------------------------------------------------------------
@@ -246,7 +251,8 @@ def stock_course(whole: Class, folder: Path) -> Path:
     for assignment in whole.assignments:
         done = nbgrader(folder, "generate_assignment", assignment, "--force")
         if done.returncode != 0:
-            raise RuntimeError(f"stock nbgrader generate_assignment {assignment} failed:\n{done.stderr[-3000:]}")
+            raise RuntimeError(f"stock nbgrader generate_assignment {assignment} failed:\n"
+                               f"{done.stderr[-3000:]}")
     return folder
 
 
@@ -270,15 +276,38 @@ def stock_seconds(course: Path, assignments: list[str]) -> tuple[float, list[str
     return time.perf_counter() - start, failed
 
 
-def isolation_seconds(subset: Class) -> dict[str, list[float]]:
-    """Wall times of grading `subset` with one grading process, sandboxed and unsandboxed, interleaved."""
-    times = {"sandboxed": [], "unsandboxed": []}
+@dataclass
+class Run:
+    """One timed run of our grader: its wall time, and the seconds of each submission from its log."""
+
+    wall: float
+    seconds: dict[tuple[str, str], float]  # (student, assignment) -> seconds
+
+
+def ours_run(course: Path, *options: str) -> Run:
+    """Grade the whole class with `python -m grading autograde` and the benchmark's cell timeout."""
+    wall = grading(course, "autograde", "--timeout", str(TIMEOUT), *options)
+    log = json.loads((course / "grading_log.json").read_text())
+    return Run(wall, {(o["student"], o["assignment"]): o["seconds"] for o in log["outcomes"]
+                      if o["status"] != "missing"})
+
+
+def isolation_runs(subset: Class) -> dict[str, list[Run]]:
+    """`ROUNDS` runs each of one grading process on `subset`, sandboxed and unsandboxed, interleaved in the
+    order AB BA AB ..., so that neither mode always runs first after the other."""
     options = {"sandboxed": [], "unsandboxed": ["--unsandboxed"]}
-    for _ in range(ROUNDS):
-        for mode in times:
-            times[mode].append(grading(subset.course, "autograde", "--jobs", "1", "--regrade",
-                                       "--timeout", str(TIMEOUT), *options[mode]))
-    return times
+    runs: dict[str, list[Run]] = {mode: [] for mode in options}
+    for round_ in range(ROUNDS):
+        for mode in list(options)[::1 if round_ % 2 == 0 else -1]:
+            runs[mode].append(ours_run(subset.course, "--jobs", "1", "--regrade", *options[mode]))
+    return runs
+
+
+def per_notebook(runs: list[Run]) -> float:
+    """The median over notebooks of each notebook's median seconds over `runs` (from the grading logs):
+    neither a slow start of the grading process nor one disturbed notebook moves it much."""
+    keys = runs[0].seconds
+    return statistics.median(statistics.median(run.seconds[key] for run in runs) for key in keys)
 
 
 # --- the results ----------------------------------------------------------------------------------------
@@ -300,7 +329,7 @@ def autograded_maximum(course: Path, assignments) -> dict[str, float]:
     """Each assignment's autograded points: what the instructor's answers deserve before any grading by
     hand (a written answer scores nothing until a person grades it)."""
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        return {assignment: float(gb.find_assignment(assignment).max_code_score) for assignment in assignments}
+        return {name: float(gb.find_assignment(name).max_code_score) for name in assignments}
 
 
 def misgraded(whole: Class, ours: dict, maximum: dict[str, float]) -> list[str]:
@@ -311,7 +340,8 @@ def misgraded(whole: Class, ours: dict, maximum: dict[str, float]) -> list[str]:
             deserved = maximum[assignment] if whole.kinds[student] == "solution" else 0.0
             got = ours[student, assignment]
             if got is None or abs(got - deserved) > 1e-9:
-                wrong.append(f"{student}/{assignment} ({whole.kinds[student]}): {got} instead of {deserved:g}")
+                wrong.append(f"{student}/{assignment} ({whole.kinds[student]}): {score_text(got)} instead "
+                             f"of {deserved:g}")
     return wrong
 
 
@@ -319,74 +349,81 @@ def score_text(value: float | None) -> str:
     return "none" if value is None else f"{value:g}"
 
 
-def grading_log_seconds(course: Path) -> list[float]:
-    """Seconds of every submission graded in the last run, from the course's grading log."""
-    log = json.loads((course / "grading_log.json").read_text())
-    return [outcome["seconds"] for outcome in log["outcomes"] if outcome["status"] != "missing"]
-
-
 def run(args) -> None:
     if not any(p.is_dir() and any(p.glob("*.ipynb")) for p in (ROOT / "solutions").iterdir()):
         print("no assignment in solutions/: nothing to grade, section skipped")
         return
+    began = time.perf_counter()
     cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="grading-bench-") as tmp:
         tmp = Path(tmp)
         whole = make_class(tmp / "class", STUDENTS)
         stock = stock_course(whole, tmp / "stock")
-        stock_s, stock_failed = stock_seconds(stock, whole.assignments)
-        ours_s = grading(whole.course, "autograde", "--timeout", str(TIMEOUT))
-        ours_log = grading_log_seconds(whole.course)
-        ours = scores(whole.course, whole.kinds, whole.assignments)
-        theirs = scores(stock, whole.kinds, whole.assignments)
+        stock_wall, stock_failed = stock_seconds(stock, whole.assignments)
+        ours = ours_run(whole.course)
+        ours_scores = scores(whole.course, whole.kinds, whole.assignments)
+        stock_scores = scores(stock, whole.kinds, whole.assignments)
         maximum = autograded_maximum(whole.course, whole.assignments)
         subset = subset_course(whole, tmp / "subset", whole.honest()[:SUBSET])
-        isolation = isolation_seconds(subset)
+        isolation = isolation_runs(subset)
 
     n, m = whole.notebooks, subset.notebooks
+    hostile = ", ".join(whole.kinds[s] for s in whole.hostile()) or "none"
     print(f"class: {len(whole.kinds)} students x {len(whole.assignments)} assignments = {n} notebooks "
-          f"({len(whole.honest())} honest, hostile: {', '.join(whole.kinds[s] for s in whole.hostile()) or 'none'}); "
-          f"cell timeout {TIMEOUT} s in both graders; {cores} cores\n")
-    sandboxed, unsandboxed = (statistics.median(isolation[mode]) / m for mode in ("sandboxed", "unsandboxed"))
+          f"({len(whole.honest())} honest students; hostile: {hostile}); cell timeout {TIMEOUT} s in both "
+          f"graders; {cores} cores\n")
+    median_wall = {mode: statistics.median(run.wall for run in runs) for mode, runs in isolation.items()}
+    median_nb = {mode: per_notebook(runs) for mode, runs in isolation.items()}
     rows = [
-        ("stock `nbgrader autograde`, one assignment after another", n, "1", stock_s),
-        (f"`python -m grading autograde`, sandboxed", n, f"{cores} (default)", ours_s),
-        (f"same, sandboxed, {len(subset.kinds)} honest students, median of {ROUNDS}", m, "1",
-         statistics.median(isolation["sandboxed"])),
-        (f"same, `--unsandboxed`, interleaved with the above, median of {ROUNDS}", m, "1",
-         statistics.median(isolation["unsandboxed"])),
+        ("stock `nbgrader autograde A --force --create`, each assignment in turn", n, "1", stock_wall, None),
+        ("`python -m grading autograde`, sandboxed", n, f"{cores} (default)", ours.wall,
+         statistics.median(ours.seconds.values())),
+        (f"same, `--jobs 1`, sandboxed: {len(subset.kinds)} honest students, median of {ROUNDS}", m, "1",
+         median_wall["sandboxed"], median_nb["sandboxed"]),
+        (f"same, `--jobs 1 --unsandboxed`, interleaved with the above, median of {ROUNDS}", m, "1",
+         median_wall["unsandboxed"], median_nb["unsandboxed"]),
     ]
-    print("| grading | notebooks | processes | wall s | s / notebook | notebooks / min |")
-    print("|---------|----------:|----------:|-------:|-------------:|----------------:|")
-    for label, count, processes, seconds in rows:
-        print(f"| {label} | {count} | {processes} | {seconds:.1f} | {seconds / count:.2f} | "
-              f"{60 * count / seconds:.1f} |")
+    print("| grading | notebooks | processes | wall s | wall s / notebook | notebooks / min | "
+          "median s / notebook (log) |")
+    print("|---------|----------:|----------:|-------:|------------------:|----------------:|"
+          "--------------------------:|")
+    for label, count, processes, wall, median in rows:
+        print(f"| {label} | {count} | {processes} | {wall:.1f} | {wall / count:.2f} | "
+              f"{60 * count / wall:.1f} | {'-' if median is None else f'{median:.2f}'} |")
     print()
-    print(f"throughput: ours {60 * n / ours_s:.1f} vs stock {60 * n / stock_s:.1f} notebooks/min on {cores} "
-          f"cores: {stock_s / ours_s:.2f}x (stock {stock_s:.0f} s / ours {ours_s:.0f} s, one run each; "
-          f"ours' median per notebook in its own log {statistics.median(ours_log):.2f} s, max "
-          f"{max(ours_log):.1f} s)")
+    print(f"throughput: ours {60 * n / ours.wall:.1f} vs stock {60 * n / stock_wall:.1f} notebooks/min on "
+          f"{cores} cores: {stock_wall / ours.wall:.2f}x (stock {stock_wall:.0f} s / ours {ours.wall:.0f} s; "
+          f"one run each, stock first; ours' slowest notebook {max(ours.seconds.values()):.1f} s)")
+    sandboxed, unsandboxed = median_nb["sandboxed"], median_nb["unsandboxed"]
     print(f"isolation: {sandboxed:.2f} s per notebook sandboxed vs {unsandboxed:.2f} s unsandboxed "
-          f"(medians of {ROUNDS} interleaved runs of {m} notebooks, one process): +{sandboxed - unsandboxed:.2f} s, "
-          f"{sandboxed / unsandboxed:.2f}x; runs sandboxed {', '.join(f'{s:.0f}' for s in isolation['sandboxed'])} s, "
-          f"unsandboxed {', '.join(f'{s:.0f}' for s in isolation['unsandboxed'])} s")
-    if stock_failed:
-        print(f"stock nbgrader reported a submission it could not grade in: {', '.join(stock_failed)}")
+          f"({m} notebooks, one process; per notebook the median of {ROUNDS} interleaved runs, then the "
+          f"median over notebooks): {sandboxed - unsandboxed:+.2f} s, {sandboxed / unsandboxed:.2f}x; wall "
+          f"times sandboxed {', '.join(f'{r.wall:.0f}' for r in isolation['sandboxed'])} s, unsandboxed "
+          f"{', '.join(f'{r.wall:.0f}' for r in isolation['unsandboxed'])} s "
+          f"({median_wall['sandboxed'] / median_wall['unsandboxed']:.2f}x)")
+    report_scores(whole, ours_scores, stock_scores, maximum, stock_failed)
+    print(f"\n(this section took {(time.perf_counter() - began) / 60:.1f} min)")
+
+
+def report_scores(whole: Class, ours: dict, stock: dict, maximum: dict[str, float], stock_failed) -> None:
+    """Print the check of the honest students' scores, and the hostile students' scores in both graders."""
+    honest = len(whole.honest()) * len(whole.assignments)
     wrong = misgraded(whole, ours, maximum)
-    print(f"check: {len(whole.honest()) * len(whole.assignments) - len(wrong)} of "
-          f"{len(whole.honest()) * len(whole.assignments)} honest submissions got exactly their deserved score "
-          "from our grader (solution: the maximum, untouched: 0)")
+    print(f"check: {honest - len(wrong)} of {honest} honest submissions got exactly their deserved score "
+          "from our grader (solution: every autograded point; untouched: 0)")
     if wrong:
         print(f"WARNING: {len(wrong)} honest submissions misgraded by our grader: {'; '.join(wrong[:5])}")
-    disagree = [f"{s}/{a}" for s in whole.honest() for a in whole.assignments if ours[s, a] != theirs[s, a]]
+    disagree = [f"{s}/{a}" for s in whole.honest() for a in whole.assignments if ours[s, a] != stock[s, a]]
     if disagree:
         print(f"note: stock nbgrader scored {len(disagree)} honest submissions differently, e.g. "
               f"{', '.join(disagree[:3])}")
+    if stock_failed:
+        print(f"note: stock nbgrader reported a submission it could not grade in {', '.join(stock_failed)}")
+    total = sum(maximum.values())
     for student in whole.hostile():
-        total = sum(maximum.values())
         ours_total = sum(ours[student, a] or 0.0 for a in whole.assignments)
-        theirs_total = sum(theirs[student, a] or 0.0 for a in whole.assignments)
-        per_assignment = ", ".join(f"{score_text(ours[student, a])}/{score_text(theirs[student, a])}"
-                                   for a in whole.assignments)
-        print(f"hostile {whole.kinds[student]} ({student}): ours {ours_total:g}, stock {theirs_total:g} of "
-              f"{total:g} (per assignment, ours/stock: {per_assignment})")
+        stock_total = sum(stock[student, a] or 0.0 for a in whole.assignments)
+        each = ", ".join(f"{score_text(ours[student, a])}/{score_text(stock[student, a])}"
+                         for a in whole.assignments)
+        print(f"hostile {whole.kinds[student]} ({student}): ours {ours_total:g}, stock {stock_total:g} of "
+              f"{total:g} autograded points (per assignment, ours/stock: {each})")

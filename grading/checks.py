@@ -50,6 +50,12 @@ def locked_cells(gradebook: Gradebook, assignment: str, notebook: str) -> list[T
     return cells
 
 
+def _recorded_ids(gradebook: Gradebook, assignment: str, notebook: str) -> set[str]:
+    """Every grade id the gradebook knows in the notebook (answers, tests, locked and task cells)."""
+    recorded = gradebook.find_notebook(notebook, assignment)
+    return {cell.name for cell in recorded.source_cells}
+
+
 def check_submission(folder: Path, expected: list[str], gradebook: Gradebook,
                      assignment: str) -> tuple[list[Problem], bool]:
     """The problems of the submission in `folder`, and whether they make it ungradable.
@@ -82,6 +88,10 @@ def check_submission(folder: Path, expected: list[str], gradebook: Gradebook,
     else:
         problems += [Problem("missing notebook", f"{name}.ipynb was not submitted") for name in missing]
 
+    problems += [Problem("ignored file", f"{path.relative_to(folder)} was submitted beside the notebook; the "
+                                         "notebook ran without it")
+                 for path in sorted(folder.rglob("*")) if path.is_file() and path.suffix != ".ipynb"
+                 and ".ipynb_checkpoints" not in path.parts]
     readable = 0
     for name in expected:
         if name in missing:
@@ -117,6 +127,10 @@ def _test_cell_problems(nb, notebook: str, gradebook: Gradebook, assignment: str
     problems = [Problem("copied cell", f"{notebook}: cell {grade_id} appears {count} times; only the last "
                                        "was graded")
                 for grade_id, count in copies.items() if count > 1]
+    known = _recorded_ids(gradebook, assignment, notebook)
+    problems += [Problem("unknown cell", f"{notebook}: a cell claims to be nbgrader's {grade_id!r}, which this "
+                                         "assignment does not have; it was run as the student's own code")
+                 for grade_id in submitted if grade_id not in known]
     for source in cells:
         kind = "test cell" if source.is_test else "locked cell"
         if source.name not in submitted:

@@ -61,6 +61,31 @@ class OverwriteCells(_NbgraderOverwriteCells):
             _restore_metadata(nb, gb.find_notebook(info["notebook"], info["assignment"]))
         return super().preprocess(nb, resources)
 
+    def add_missing_grade_cells(self, nb, resources):
+        """Put back every deleted graded cell after the nearest cell that precedes it in the instructor's
+        notebook and is still there (nbgrader looks only at graded and answer cells before it, and fails
+        when the one before is a locked setup or demonstration cell)."""
+        recorded = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
+        order = [cell.name for cell in recorded.source_cells]
+        grade_cells = {cell.name: cell for cell in recorded.grade_cells}
+        answers = {cell.name for cell in recorded.solution_cells}
+        sources = {cell.name: cell for cell in recorded.source_cells}
+
+        def present():
+            return {cell.metadata["nbgrader"]["grade_id"]: index for index, cell in enumerate(nb.cells)
+                    if "grade_id" in cell.metadata.get("nbgrader", {})}
+
+        for position, name in enumerate(order):
+            if name not in grade_cells or name in present():
+                continue
+            self.log.warning(f"Missing grade cell {name} encountered, adding to notebook")
+            cell = self.missing_cell_transform(sources[name], grade_cells[name].max_score,
+                                               is_solution=name in answers)
+            where = present()
+            before = [where[earlier] for earlier in order[:position] if earlier in where]
+            nb.cells.insert(max(before) + 1 if before else 0, cell)
+        return nb, resources
+
     def add_missing_task_cells(self, nb, resources):
         _drop_idless_metadata(nb)
         return super().add_missing_task_cells(nb, resources)
@@ -128,7 +153,9 @@ class SandboxedExecute(Execute):
         scratch = sandbox.scratch()
         visible = copy.deepcopy(nb)
         for cell in visible.cells:
-            _hide_tests(cell)
+            meta = cell.metadata.get("nbgrader", {})  # the gradebook's, restored by OverwriteCells
+            if meta.get("locked") and meta.get("grade") and not meta.get("solution"):
+                _hide_tests(cell)
         try:
             _copy_released_files(CourseDirectory(config=self.config), resources, scratch)
             give(scratch, sandbox)

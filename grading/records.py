@@ -29,6 +29,8 @@ KINDS = {
     "overridden": "the notebook's own test result was contradicted by the grader's check of the student's "
                   "functions (look: tampering, or a broken run)",
     "ignored file": "a file submitted beside the notebook was not used (e.g. a numpy.py shadowing numpy)",
+    "unknown cell": "a cell carried nbgrader metadata the gradebook does not know (forged, or copied from "
+                    "another assignment); it was graded as ordinary code",
 }
 
 # Kinds that are part of grading as usual: listed in the report, but not flagged for a look.

@@ -55,7 +55,7 @@ def relu(x):
     return np.abs(x)
 '''
 
-# --- tampering with the notebook's own process: each fools the in-notebook tests, none the grader's ---
+# --- tampering with the notebook's own process: most fool the notebook's tests, none the grader's -------
 
 NUMPY_PATCHED = '''
 # The comparisons the tests use now always agree.
@@ -672,51 +672,6 @@ def _no_cells(kit: Kit) -> str:
 # --- the catalogue --------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Bug:
-    """A grader bug that keeps an entry from getting what it deserves; its checks are expected to fail.
-
-    Parameters
-    ----------
-    reason : str
-        What goes wrong, where, and how to see it.
-    breaks : frozenset of str
-        Which checks it breaks: ``"score"`` (the entry's points) and ``"log"`` (its status and problems).
-    """
-
-    reason: str
-    breaks: frozenset = frozenset({"score", "log"})
-
-
-# The grader's own preprocessor strips hidden-test regions from every cell before the kernel runs it.
-MARKER_BUG = Bug(
-    "grading/preprocessors.py SandboxedExecute applies _hide_tests (nbgrader's ClearHiddenTests) to every cell, "
-    "the student's own cells too: an answer cell with a line that merely mentions BEGIN HIDDEN TESTS, without an "
-    "END line, makes nbgrader raise 'RuntimeError: No end hidden tests statement found', and the whole submission "
-    "is zeroed ('failed'); with both lines, the code between them silently never runs in the notebook")
-# A graded cell whose grade id the gradebook does not know keeps its nbgrader metadata without a grade id.
-IDLESS_BUG = Bug(
-    "grading/preprocessors.py OverwriteCells drops the nbgrader metadata of a cell whose grade id the gradebook "
-    "does not know only in add_missing_task_cells, but nbgrader's add_missing_grade_cells runs first and fails "
-    "on that cell (is_grade is true, its grade id is gone): 'KeyError: grade_id', the whole submission is zeroed "
-    "('failed'). A test cell copied from another assignment's notebook, or a renamed grade id, is enough")
-# nbgrader puts a deleted test cell back after the source's previous cell, if that is a graded or answer cell.
-PREVIOUS_BUG = Bug(
-    "nbgrader's OverwriteCells.add_missing_grade_cells puts a deleted test cell back after the previous cell of "
-    "the source, looking it up among the submission's graded and answer cells only; relu_table_matches_reference "
-    "follows show_relu_table, a locked cell that is neither, so deleting it fails with 'KeyError: "
-    "show_relu_table' (an empty notebook: 'KeyError: relu') and the whole submission is zeroed ('failed') instead "
-    "of graded with the test put back; grading/preprocessors.py's OverwriteCells does not repair this")
-IGNORED_BUG = Bug(
-    "grading/records.py lists the problem kind 'ignored file', but nothing in grading/ reports it: a numpy.py or "
-    "relu_reference.py submitted beside the notebook is left out of the sandbox without a word in the log",
-    frozenset({"log"}))
-
-
-def _only(bug: Bug, *checks: str) -> Bug:
-    return Bug(bug.reason, frozenset(checks))
-
-
-@dataclass(frozen=True)
 class Hostile:
     """One student's submission, and what grading it must give.
 
@@ -736,8 +691,6 @@ class Hostile:
         Problem kinds (grading/records.py) that the grading log must name for it.
     why : str
         What it tries, and why it deserves what it does.
-    bug : Bug, optional
-        A known grader bug that keeps it from getting what it deserves.
     """
 
     name: str
@@ -747,7 +700,6 @@ class Hostile:
     status: str = "graded"
     problems: tuple = ()
     why: str = ""
-    bug: Bug | None = None
 
     @property
     def score(self) -> float:
@@ -769,11 +721,10 @@ CATALOGUE = [
     Hostile("tests_edited", "test cells", submit(relu=WRONG_RELU, edit=edit_tests), NOTHING,
             problems=("edited test",), why="every test cell replaced by `pass`"),
     Hostile("tests_deleted", "test cells", submit(relu=WRONG_RELU, edit=delete_tests), NOTHING,
-            problems=("deleted test",), why="every test cell deleted: they are put back, and fail",
-            bug=_only(PREVIOUS_BUG, "log")),
+            problems=("deleted test",), why="every test cell deleted: they are put back, and fail"),
     Hostile("table_test_deleted_right", "test cells", submit(**RIGHT, edit=delete_table_test), ALL,
             problems=("deleted test",), why="right answers, the relu_table test deleted: it is put back, and "
-                                            "passes", bug=PREVIOUS_BUG),
+                                            "passes"),
     Hostile("tests_duplicated", "test cells", submit(relu=WRONG_RELU, edit=duplicate_tests), NOTHING,
             problems=("copied cell",), why="each test cell copied, the copy emptied"),
     Hostile("tests_markdown", "test cells", submit(relu=WRONG_RELU, edit=_retype("markdown")), NOTHING,
@@ -787,17 +738,17 @@ CATALOGUE = [
     Hostile("ids_swapped", "metadata", submit(relu=RIGHT_ANSWER, edit=swap_ids), frozenset(RELU_TESTS),
             why="a 1-point and a 2-point test trade grade ids; relu is right, softplus a stub"),
     Hostile("id_renamed", "metadata", submit(relu=WRONG_RELU, edit=rename_id), NOTHING,
-            problems=("deleted test",), why="a failing test cell renamed and emptied: the original is put back",
-            bug=_only(IDLESS_BUG, "log")),
-    Hostile("schema_forged", "metadata", submit(relu=WRONG_RELU, edit=bad_schema), NOTHING,
-            status="zero", problems=("failed",), why="nbgrader schema_version 99 on every cell"),
+            problems=("deleted test",), why="a failing test cell renamed and emptied: the original is put back"),
+    Hostile("schema_forged_right", "metadata", submit(**RIGHT, edit=bad_schema), ALL,
+            why="right answers, nbgrader schema_version 99 on every cell: the gradebook's metadata replaces "
+                "it, no point is lost"),
     Hostile("fake_graded_cell", "metadata", submit(relu=WRONG_RELU, edit=add_fake_graded_cell), NOTHING,
-            why="a new locked graded cell worth 1000 points that always passes", bug=_only(IDLESS_BUG, "log")),
+            why="a new locked graded cell worth 1000 points that always passes: it is not graded"),
     Hostile("foreign_cell_right", "metadata", submit(**RIGHT, edit=add_foreign_cell), ALL,
-            why="right answers, and a test cell copied with its metadata from another assignment", bug=IDLESS_BUG),
+            why="right answers, and a test cell copied with its metadata from another assignment: not graded, "
+                "and no reason to lose a point"),
     Hostile("answer_locked", "metadata", submit(relu=WRONG_RELU, edit=lock_answer), NOTHING,
-            status="zero", problems=("failed",),
-            why="the answer cell claims to be a locked test cell worth 50 points"),
+            why="the answer cell claims to be a locked test cell worth 50 points: it is still the student's"),
 
     # --- sabotage of the grading processes ---
     Hostile("os_exit", "process", submit(relu=WRONG_RELU + OS_EXIT), NOTHING, problems=("crashed",),
@@ -864,13 +815,12 @@ CATALOGUE = [
             why="writes to the gradebook (file and rows), another student's notebook, the solution, and "
                 "marker files"),
     Hostile("shadow_numpy_right", "files", with_file("numpy.py", SHADOW_NUMPY, **RIGHT), ALL,
-            problems=("ignored file",), why="a numpy.py beside the notebook that would break numpy",
-            bug=IGNORED_BUG),
+            problems=("ignored file",), why="a numpy.py beside the notebook that would break numpy"),
     Hostile("shadow_reference", "files", with_file("relu_reference.py", SHADOW_REFERENCE, relu=WRONG_RELU),
             NOTHING, problems=("ignored file",),
-            why="a relu_reference.py beside the notebook whose checks do nothing", bug=IGNORED_BUG),
+            why="a relu_reference.py beside the notebook whose checks do nothing"),
     Hostile("hidden_marker_right", "files", submit(**RIGHT | {"relu": RIGHT_ANSWER + HIDDEN_MARKER}), ALL,
-            why="right answers, and a comment that mentions the instructor's hidden-test marker", bug=MARKER_BUG),
+            why="right answers, and a comment that mentions the instructor's hidden-test marker"),
 
     # --- the reference instead of one's own work ---
     Hostile("reference_direct", "reference", submit(relu=REFERENCE_DIRECT), NOTHING, why="return ref.relu(x)"),
@@ -897,8 +847,7 @@ CATALOGUE = [
     Hostile("zero_bytes", "broken", _write(f"{ASSIGNMENT}.ipynb", lambda kit: ""), NOTHING, status="zero",
             problems=("invalid",), why="an empty file"),
     Hostile("no_cells", "broken", _write(f"{ASSIGNMENT}.ipynb", _no_cells), NOTHING, problems=("deleted test",),
-            why="a valid notebook without a single cell: the tests are put back, and fail",
-            bug=_only(PREVIOUS_BUG, "log")),
+            why="a valid notebook without a single cell: the tests are put back, and fail"),
     Hostile("renamed", "broken", _write(f"{ASSIGNMENT} (1).ipynb", _released_text), NOTHING, status="zero",
             problems=("renamed",), why="the notebook under another name"),
     Hostile("missing_notebook", "broken", _write("notes.txt", lambda kit: "I forgot it"), NOTHING,
