@@ -38,34 +38,34 @@ c.Execute.extra_arguments = ["--IPKernelApp.log_level=ERROR"]
 # unnoticed; an edited test cell is always replaced by the original (nbgrader does that for every locked
 # cell). The grading log and the class report list both.
 c.OverwriteCells.add_missing_cells = True
-# ... with nbgrader's OverwriteCells repaired (grading/preprocessors.py): as it comes, it fails a whole
-# submission in which a student copied a graded cell. The repository is put on the import path so that
-# `nbgrader autograde` run directly finds it too; a copy of this file elsewhere keeps nbgrader's own.
-if (HERE / "grading" / "preprocessors.py").is_file():
-    if str(HERE) not in sys.path:
-        sys.path.insert(0, str(HERE))
-    c.Autograde.sanitize_preprocessors = [
-        "nbgrader.preprocessors.ClearOutput",
-        "nbgrader.preprocessors.DeduplicateIds",
-        "nbgrader.preprocessors.OverwriteKernelspec",
-        "grading.preprocessors.OverwriteCells",
-        "nbgrader.preprocessors.CheckCellMetadata",
-    ]
-    # --- Students' code never runs next to the gradebook (grading/isolation, grading/verification.py) ---
-    # The notebook runs in a sandbox (Linux namespaces, its own user, resource limits: c.Sandbox below)
-    # instead of in nbgrader's own process; then the grader runs the notebook's tests itself, with the
-    # student's functions in a second sandbox, and its verdict replaces the in-notebook result where they
-    # differ (as a manual score, explained in the cell). Plain `nbgrader autograde` does all this too.
-    c.Autograde.autograde_preprocessors = [
-        "grading.preprocessors.SandboxedExecute",
-        "nbgrader.preprocessors.IgnorePattern",
-        "nbconvert.preprocessors.ClearMetadataPreprocessor",
-        "nbgrader.preprocessors.LimitOutput",
-        "nbgrader.preprocessors.SaveAutoGrades",
-        "nbgrader.preprocessors.AssignLatePenalties",
-        "nbgrader.preprocessors.CheckCellMetadata",
-        "grading.preprocessors.ApplyVerification",
-    ]
+# ... with nbgrader's OverwriteCells repaired, and made to trust no nbgrader metadata of a submission
+# (grading/preprocessors/overwrite_cells.py). The repository is put on the import path so that
+# `nbgrader autograde` run directly finds it too.
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "grading.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+# --- Students' code never runs next to the gradebook (grading/isolation, grading/verification.py) -------
+# The notebook runs in a sandbox (Linux namespaces, its own user, resource limits: c.Sandbox below)
+# instead of in nbgrader's own process, without its hidden tests; then the grader runs the notebook's
+# tests itself, hidden ones included, with the student's functions in a second sandbox, and its verdict
+# replaces the in-notebook result where they differ (as a manual score, explained in the cell). Plain
+# `nbgrader autograde` does all this too.
+c.Autograde.autograde_preprocessors = [
+    "grading.preprocessors.SandboxedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+    "grading.preprocessors.ApplyVerification",
+]
 # Feedback shows each test cell without its hidden tests: no student's code ever ran with them (the grader
 # runs them itself), so they stay unknown to students and can be used again next year. A failed hidden test
 # still explains itself in the feedback, in the grader's verdict under the cell.

@@ -9,14 +9,9 @@ interrupted run resumable.
 """
 from __future__ import annotations
 
-import concurrent.futures
-import ctypes
-import multiprocessing
 import os
-import queue
 import re
 import shutil
-import signal
 import sys
 import time
 from pathlib import Path
@@ -26,16 +21,16 @@ from nbgrader.api import Gradebook
 from nbgrader.converters import Autograde
 from nbgrader.utils import capture_log, temp_attrs
 
-from tqdm import tqdm
-
 from . import checks
-from .course import CONFIG_FILE, Course, quiet_logger, quiet_warnings
+from .course import CONFIG_FILE, Course, quiet_logger
 from .gradebook import add_students, ensure_assignments, graded_submissions, record_zero, submission_score
 from .isolation.sandbox import Sandbox
 from .journal import Journal, fingerprint
 from .preprocessors import SECRET_FILE, ApplyVerification, SandboxedExecute, require_sandbox
+from .isolation.workers import close_zygotes
+from .parallel import grade_in_parallel
 from .records import ROUTINE, Outcome, Problem, write_log
-from .verification import close_zygotes, course_secret
+from .verification import course_secret
 
 # The problems that can leave a submission ungraded; the progress line names the first one.
 ZEROING = ("invalid", "renamed", "missing notebook", "crashed", "timeout", "failed")
@@ -108,7 +103,7 @@ def autograde_class(course: Course, *, jobs: int | None = None, regrade: bool = 
               "(--regrade grades them too)", file=out)
     timeout = course.config.Execute.get("timeout", 30)
     try:
-        for outcome, digest in _grade_in_parallel(course, todo, jobs or os.cpu_count() or 1, out):
+        for outcome, digest in grade_in_parallel(course, todo, jobs or os.cpu_count() or 1, grade_student, out):
             journal.record(outcome, digest)
             outcomes[outcome.student, outcome.assignment] = outcome
     except KeyboardInterrupt:
@@ -134,89 +129,9 @@ def _settings_fingerprint(course: Course) -> bytes:
     return b"\0".join(parts)
 
 
-def _grade_in_parallel(course: Course, todo: dict[str, list[tuple[str, str]]], jobs: int, out):
-    """Yield (outcome, fingerprint) of each submission as it is graded, `jobs` students at a time."""
-    total = sum(map(len, todo.values()))
-    if not total:
-        return
-    jobs = max(1, min(jobs, len(todo)))
-    context = multiprocessing.get_context("spawn")
-    events = context.Manager().Queue()
-    slots = context.Manager().Queue()
-    for slot in range(jobs):
-        slots.put(slot)
-    start = time.monotonic()
-    bar = tqdm(total=total, unit="notebook", desc="grading", file=sys.stderr, disable=None, leave=False)
-    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_grader,
-                                                initargs=(str(course.root), _overrides(course), slots)) as pool:
-        # The largest shares first, so that no long student is left for last on one core.
-        pending = {pool.submit(_grade_student, student, work, events): student
-                   for student, work in sorted(todo.items(), key=lambda item: -len(item[1]))}
-        done = 0
-        while done < total:
-            try:
-                outcome, digest, line = events.get(timeout=1)
-            except queue.Empty:
-                _raise_failures(pending)
-                continue
-            done += 1
-            elapsed = time.monotonic() - start
-            left = elapsed / done * (total - done)
-            bar.update(1)
-            bar.write(f"[{done}/{total}] {line}" + (f"  (about {_duration(left)} left)" if done < total else ""),
-                      file=out)
-            yield outcome, digest
-        _raise_failures(pending)
-    bar.close()
-
-
-def _raise_failures(pending: dict) -> None:
-    for future, student in pending.items():
-        if future.done() and future.exception() is not None:
-            raise RuntimeError(f"the grading process of {student} failed: {future.exception()}")
-
-
-def _duration(seconds: float) -> str:
-    minutes, seconds = divmod(int(seconds + 0.5), 60)
-    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
-
-
-def _overrides(course: Course) -> dict:
-    """The settings given on the command line, for the grading processes to apply alike."""
-    return {"shard": None if course.shard is None else "/".join(map(str, course.shard)),
-            "timeout": course.config.Execute.get("timeout"),
-            "notebook_timeout": course.config.Sandbox.get("notebook_timeout"),
-            "unsandboxed": bool(course.config.Sandbox.get("unsandboxed", False))}
-
-
-_course: Course | None = None
-
-
-def _start_grader(root: str, overrides: dict, slots) -> None:
-    """Set up one grading process: its course, its sandbox user (slot), and death with the coordinator."""
-    global _course
-    _die_with_parent()
-    quiet_warnings()
-    course = Course.open(root, timeout=overrides["timeout"], notebook_timeout=overrides["notebook_timeout"],
-                         unsandboxed=overrides["unsandboxed"], shard=overrides["shard"])
-    # Shards graded on one machine must not share sandbox users either (a process limit is per user).
-    shard_offset = 0 if course.shard is None else 100 * (course.shard[0] - 1)
-    course.config.Sandbox.slot = shard_offset + slots.get()
-    _course = course
-
-
-def _die_with_parent() -> None:
-    """If the coordinator is killed, this grading process (and so its sandboxes) ends with it."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def _grade_student(student: str, work: list[tuple[str, str]], events) -> None:
-    """Grade one student's submissions in turn, reporting each as it is done (in a grading process)."""
-    course = _course
+def grade_student(course: Course, student: str, work: list[tuple[str, str]], events) -> None:
+    """Grade one student's submissions in turn, putting (outcome, fingerprint, progress line) of each on
+    `events` as it is done (in a grading process, see `grading.parallel`)."""
     timeout = course.config.Execute.get("timeout", 30)
     try:
         for assignment, digest in work:

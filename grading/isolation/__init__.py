@@ -1,11 +1,11 @@
 """Running students' code where it can reach nothing but itself.
 
-Two programs run a submission, each inside a sandbox (`sandbox`): ``run_notebook`` executes the notebook
-as nbgrader would, for the feedback and the gradebook's in-notebook results, and ``worker`` holds the
-student's functions for the grader's own verification (`grading.verification`), answering calls over a
-pipe in the safe encoding of `codec`. Nothing a sandboxed program returns is trusted: the verification
-compares what the worker's functions return with `relu_reference`, in the grading process.
+Every process that runs a student's code is started in a sandbox (`sandbox`). Two kinds run there: the
+notebook's Jupyter kernel (`kernel`), which the grading process drives over Unix sockets, and the
+verification worker (`worker`, driven through `workers`), which holds the student's functions and answers
+the grader's calls in the plain-data encoding of `codec`. Nothing a sandboxed process says is trusted: the
+grader compares what the worker's functions return with `relu_reference` itself (`grading.verification`).
 
-The two in-sandbox programs and `codec` import nothing from this repository: the sandbox holds only this
-folder, the Python installation and, for the notebook, `relu_reference`.
+``worker.py`` and `codec` import nothing from this repository: the sandbox holds only this folder, the
+Python environment and `relu_reference` (or, for the worker, a stand-in for it in ``stub/``).
 """

@@ -14,14 +14,15 @@ Requests (dicts) of a session, and their replies:
 
 ``{"op": "exec", "source": str, "label": str, "statementwise": bool, "timeout": float}``
     Run a cell in the worker's namespace; after `timeout` seconds it is interrupted (``TimeoutError``
-    raised inside it, as a kernel raises ``KeyboardInterrupt``), and what it defined so far stays. The instructor's cells run statement by statement, so that a
-    statement that needs the real relu_reference does not keep the rest of the cell from defining its
-    helpers. Reply ``{"ok": bool, "error": str}``.
+    raised inside it, as a kernel raises ``KeyboardInterrupt``), and what it defined so far stays. The
+    instructor's cells run statement by statement, so that a statement that needs the real relu_reference
+    does not keep the rest of the cell from defining its helpers. Reply ``{"ok": bool, "error": str}``.
 ``{"op": "describe", "names": [str]}``
     What each name is now: ``{"kind": "function"}``, ``{"kind": "value", "value": ...}``,
     ``{"kind": "missing"}`` or ``{"kind": "unsupported", "type": str}``.
 ``{"op": "call", "name": str, "args": list, "kwargs": dict, "count_lines": bool, "timeout": float}``
-    Call a function, interrupted like a cell after `timeout` seconds. Arguments may hold handles of the grader's callables; calling one sends
+    Call a function, interrupted like a cell after `timeout` seconds. Arguments may hold handles of the
+    grader's callables; calling one sends
     ``{"op": "callback", "handle": int, "args": list, "kwargs": dict}`` and waits for
     ``{"ok": bool, "value": ..., "error": str}``. Reply ``{"ok": True, "value": ..., "args": ...,
     "kwargs": ..., "lines": int}`` (the arguments as they are after the call, so that the grader sees a
