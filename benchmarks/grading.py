@@ -4,15 +4,16 @@ of isolation per notebook.
 The class (BENCH_STUDENTS students, default 30, times every assignment in solutions/) is built once: honest
 students hand in, alternately, the instructor's answers typed into the released notebook (every autograded
 point) and the untouched released notebook (zero), and three hostile students are spread among them: one
-whose answer loops forever (in the first assignment only, so that it costs the cell timeout once, not five
-times), one whose answers are wrong but make numpy's comparisons always succeed, and one whose answers call
+whose answer loops forever (in the first assignment only: each time the cell runs it costs a full timeout),
+one whose answers are wrong but make numpy's comparisons always succeed, and one whose answers call
 relu_reference. Then, in one run of this section:
 
 * throughput: stock ``nbgrader autograde ASSIGNMENT --force --create``, one assignment after another, in a
   copy of the class with a plain nbgrader_config.py (nbgrader's own preprocessors, kernels unsandboxed, no
   verification), against ``python -m grading autograde`` (one grading process per core, every kernel and
-  every check of a test in a sandbox), both with a 10 s cell timeout. One run each, stock first: each takes
-  minutes (stock about ten for 30 students), and repeating them would double the section's time;
+  every check of a test in a sandbox), both with a 10 s cell timeout. One run each, stock first: with 30
+  students stock takes eight to ten minutes on two cores, ours four to five, and repeating them would
+  double the section's time (about 17 minutes in all, most of it stock's);
 * isolation: the same grader with ``--jobs 1``, sandboxed and ``--unsandboxed`` (the very same pipeline
   without bubblewrap; the resource limits stay), three runs each in the order AB BA AB, on two honest
   students (a solution and an untouched one: ten notebooks, about three minutes in all). Per notebook, the
@@ -25,6 +26,7 @@ relu_reference. Then, in one run of this section:
 from __future__ import annotations
 
 import ast
+import collections
 import copy
 import json
 import os
@@ -46,7 +48,9 @@ TITLE = "Grading: parallel sandboxed grader against stock nbgrader, and the cost
 ROOT = Path(__file__).resolve().parent.parent
 NBGRADER = Path(sys.executable).parent / "nbgrader"  # the stock command line, from this environment
 STUDENTS = int(os.environ.get("BENCH_STUDENTS", "30"))
-TIMEOUT = 10  # seconds per cell, in both graders: an endless loop costs this much in each
+# Seconds per cell in both graders. An endless loop costs it each time its cell runs: once in stock
+# nbgrader's kernel; in ours, once in the sandboxed kernel and once in each verification worker.
+TIMEOUT = 10
 SUBSET = 2  # honest students (a solution and an untouched one) in the isolation measurement
 ROUNDS = 3  # sandboxed and unsandboxed runs each, interleaved
 
@@ -278,18 +282,23 @@ def stock_seconds(course: Path, assignments: list[str]) -> tuple[float, list[str
 
 @dataclass
 class Run:
-    """One timed run of our grader: its wall time, and the seconds of each submission from its log."""
+    """One timed run of our grader: its wall time, and each submission's seconds and problems from its log."""
 
     wall: float
     seconds: dict[tuple[str, str], float]  # (student, assignment) -> seconds
+    problems: dict[tuple[str, str], list[str]]  # (student, assignment) -> "kind: detail" of each problem
+    ungraded: list[tuple[str, str]]  # the submissions it could not grade, and scored zero for that
 
 
 def ours_run(course: Path, *options: str) -> Run:
     """Grade the whole class with `python -m grading autograde` and the benchmark's cell timeout."""
     wall = grading(course, "autograde", "--timeout", str(TIMEOUT), *options)
-    log = json.loads((course / "grading_log.json").read_text())
-    return Run(wall, {(o["student"], o["assignment"]): o["seconds"] for o in log["outcomes"]
-                      if o["status"] != "missing"})
+    outcomes = json.loads((course / "grading_log.json").read_text())["outcomes"]
+    seconds = {(o["student"], o["assignment"]): o["seconds"] for o in outcomes if o["status"] != "missing"}
+    problems = {(o["student"], o["assignment"]): [f"{p['kind']}: {p['detail']}" for p in o["problems"]]
+                for o in outcomes}
+    ungraded = [(o["student"], o["assignment"]) for o in outcomes if o["status"] == "zero"]
+    return Run(wall, seconds, problems, ungraded)
 
 
 def isolation_runs(subset: Class) -> dict[str, list[Run]]:
@@ -307,7 +316,7 @@ def per_notebook(runs: list[Run]) -> float:
     """The median over notebooks of each notebook's median seconds over `runs` (from the grading logs):
     neither a slow start of the grading process nor one disturbed notebook moves it much."""
     keys = runs[0].seconds
-    return statistics.median(statistics.median(run.seconds[key] for run in runs) for key in keys)
+    return statistics.median(statistics.median(one.seconds[key] for one in runs) for key in keys)
 
 
 # --- the results ----------------------------------------------------------------------------------------
@@ -332,17 +341,23 @@ def autograded_maximum(course: Path, assignments) -> dict[str, float]:
         return {name: float(gb.find_assignment(name).max_code_score) for name in assignments}
 
 
-def misgraded(whole: Class, ours: dict, maximum: dict[str, float]) -> list[str]:
-    """The honest submissions whose score is not the deserved one (solution: the maximum; untouched: 0)."""
-    wrong = []
+def misgraded(whole: Class, ours: dict, maximum: dict[str, float]) -> dict[tuple[str, str], str]:
+    """The honest submissions whose score is not the deserved one (solution: every autograded point;
+    untouched: 0), each with what it got instead."""
+    wrong = {}
     for student in whole.honest():
         for assignment in whole.assignments:
             deserved = maximum[assignment] if whole.kinds[student] == "solution" else 0.0
             got = ours[student, assignment]
             if got is None or abs(got - deserved) > 1e-9:
-                wrong.append(f"{student}/{assignment} ({whole.kinds[student]}): {score_text(got)} instead "
-                             f"of {deserved:g}")
+                wrong[student, assignment] = f"{score_text(got)} instead of {deserved:g}"
     return wrong
+
+
+def common_problems(graded: Run, submissions) -> str:
+    """The commonest problems the grading log gives for `submissions`, with how many had each."""
+    counts = collections.Counter(problem for key in submissions for problem in graded.problems.get(key, []))
+    return "; ".join(f"{problem} ({count}x)" for problem, count in counts.most_common(3)) or "none logged"
 
 
 def score_text(value: float | None) -> str:
@@ -372,7 +387,7 @@ def run(args) -> None:
     print(f"class: {len(whole.kinds)} students x {len(whole.assignments)} assignments = {n} notebooks "
           f"({len(whole.honest())} honest students; hostile: {hostile}); cell timeout {TIMEOUT} s in both "
           f"graders; {cores} cores\n")
-    median_wall = {mode: statistics.median(run.wall for run in runs) for mode, runs in isolation.items()}
+    median_wall = {mode: statistics.median(one.wall for one in runs) for mode, runs in isolation.items()}
     median_nb = {mode: per_notebook(runs) for mode, runs in isolation.items()}
     rows = [
         ("stock `nbgrader autograde A --force --create`, each assignment in turn", n, "1", stock_wall, None),
@@ -398,21 +413,30 @@ def run(args) -> None:
     print(f"isolation: {sandboxed:.2f} s per notebook sandboxed vs {unsandboxed:.2f} s unsandboxed "
           f"({m} notebooks, one process; per notebook the median of {ROUNDS} interleaved runs, then the "
           f"median over notebooks): {sandboxed - unsandboxed:+.2f} s, {sandboxed / unsandboxed:.2f}x; wall "
-          f"times sandboxed {', '.join(f'{r.wall:.0f}' for r in isolation['sandboxed'])} s, unsandboxed "
-          f"{', '.join(f'{r.wall:.0f}' for r in isolation['unsandboxed'])} s "
+          f"times sandboxed {', '.join(f'{one.wall:.0f}' for one in isolation['sandboxed'])} s, unsandboxed "
+          f"{', '.join(f'{one.wall:.0f}' for one in isolation['unsandboxed'])} s "
           f"({median_wall['sandboxed'] / median_wall['unsandboxed']:.2f}x)")
-    report_scores(whole, ours_scores, stock_scores, maximum, stock_failed)
+    report_scores(whole, ours_scores, stock_scores, maximum, stock_failed, ours)
     print(f"\n(this section took {(time.perf_counter() - began) / 60:.1f} min)")
 
 
-def report_scores(whole: Class, ours: dict, stock: dict, maximum: dict[str, float], stock_failed) -> None:
-    """Print the check of the honest students' scores, and the hostile students' scores in both graders."""
+def report_scores(whole: Class, ours: dict, stock: dict, maximum: dict[str, float], stock_failed,
+                  graded: Run) -> None:
+    """Print the check of the honest students' scores (with what our grading log says of the wrong ones),
+    the submissions our grader could not grade, and the hostile students' scores in both graders."""
     honest = len(whole.honest()) * len(whole.assignments)
     wrong = misgraded(whole, ours, maximum)
     print(f"check: {honest - len(wrong)} of {honest} honest submissions got exactly their deserved score "
           "from our grader (solution: every autograded point; untouched: 0)")
     if wrong:
-        print(f"WARNING: {len(wrong)} honest submissions misgraded by our grader: {'; '.join(wrong[:5])}")
+        examples = "; ".join(f"{student}/{assignment} ({whole.kinds[student]}): {text}"
+                             for (student, assignment), text in list(wrong.items())[:5])
+        print(f"WARNING: {len(wrong)} honest submissions misgraded by our grader, e.g. {examples}")
+        print(f"WARNING: what the grading log says of them: {common_problems(graded, wrong)}")
+    if graded.ungraded:
+        examples = ", ".join(f"{student}/{assignment}" for student, assignment in graded.ungraded[:3])
+        print(f"WARNING: our grader could not grade {len(graded.ungraded)} submissions (scored zero for it), "
+              f"e.g. {examples}: {common_problems(graded, graded.ungraded)}")
     disagree = [f"{s}/{a}" for s in whole.honest() for a in whole.assignments if ours[s, a] != stock[s, a]]
     if disagree:
         print(f"note: stock nbgrader scored {len(disagree)} honest submissions differently, e.g. "

@@ -60,13 +60,13 @@ def grade_in_parallel(course: Course, todo: dict[str, list[tuple[str, str]]], jo
             except queue.Empty:
                 _raise_failures(pending)
                 continue
+            yield outcome, digest  # the caller records it before the line says it is graded
             done += 1
             elapsed = time.monotonic() - start
             left = elapsed / done * (total - done)
             bar.update(1)
             bar.write(f"[{done}/{total}] {line}" + (f"  (about {_duration(left)} left)" if done < total else ""),
                       file=out)
-            yield outcome, digest
         _raise_failures(pending)
     bar.close()
 

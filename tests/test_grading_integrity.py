@@ -119,10 +119,9 @@ def test_grading_again_grades_nothing_unchanged(sequential_and_parallel):
     assert json.loads((course / "grading_log.json").read_text())["outcomes"] == before
 
 
-def test_a_changed_submission_is_graded_again(template, tmp_path):
+def test_a_changed_submission_is_graded_again(sequential_and_parallel):
     """only the submission whose notebook changed is graded by the next run"""
-    course = fresh(template, tmp_path, "changed")
-    run(course, "autograde", "--timeout", "5")
+    _, course = sequential_and_parallel
     path = course / "submitted" / "wrong" / "squares" / "squares.ipynb"
     nbformat.write(_with_answer(nbformat.read(path, as_version=4), ANSWERS["right"]), path)
     done = run(course, "autograde", "--timeout", "5")
@@ -232,3 +231,15 @@ def test_the_sandbox_is_available_here():
         pytest.skip("bubblewrap is not installed (CI installs it)")
     assert sandbox_module.check_available(sandbox_module.Sandbox()) is None
 
+
+
+def test_grading_keeps_no_file_descriptor_per_notebook(sequential_and_parallel):
+    """a grading process grades hundreds of notebooks: each must leave no open socket or pipe behind"""
+    from grading.autograde import grade_one
+
+    course = Course.open(sequential_and_parallel[0], timeout=5)
+    counts = []
+    for _ in range(4):
+        assert grade_one(course, "squares", "right", 5).status == "graded"
+        counts.append(len(os.listdir("/proc/self/fd")))
+    assert counts[-1] == counts[1], f"open file descriptors after each notebook: {counts}"

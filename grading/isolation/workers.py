@@ -77,7 +77,10 @@ class Zygote:
         chunks, missing = [], count
         while missing:
             remaining = deadline - time.monotonic()
-            if remaining <= 0 or not select.select([stream], [], [], remaining)[0]:
+            # poll, not select: select fails on descriptors above 1023, which a long run may reach
+            poller = select.poll()
+            poller.register(stream, select.POLLIN)
+            if remaining <= 0 or not poller.poll(remaining * 1000):
                 raise WorkerError(what)
             chunk = os.read(stream.fileno(), min(missing, 1 << 20))
             if not chunk:

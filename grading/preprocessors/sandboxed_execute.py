@@ -54,6 +54,7 @@ class SandboxedExecute(Execute):
             finally:
                 watchdog.cancel()
                 km.kill_now()
+                self._close_channels(km)
         finally:
             remove(scratch)
         for cell, ran in zip(nb.cells, visible.cells):
@@ -65,6 +66,17 @@ class SandboxedExecute(Execute):
                         traceback=[f"CellNotRun: the notebook stopped before this cell ran ({status})"])]
         SandboxedExecute.runs.append((resources.get("nbgrader", {}).get("notebook"), status))
         return nb, resources
+
+    def _close_channels(self, km: SandboxedKernelManager) -> None:
+        """Close the client's and the manager's ZeroMQ sockets: nbclient leaves them open when it is given
+        its kernel manager, and a grading process would run out of file descriptors after a few dozen
+        notebooks."""
+        client, self.kc = getattr(self, "kc", None), None
+        if client is not None:
+            client.stop_channels()
+            client.context.destroy(linger=0)
+        km.context.destroy(linger=0)
+        self.km = None
 
     def output(self, outs, msg, display_id, cell_index):
         if sum(len(json.dumps(out)) for out in outs[-64:]) >= self.max_output_bytes or len(outs) > 10000:
